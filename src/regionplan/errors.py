@@ -1,0 +1,134 @@
+"""Errors and plan problems.
+
+Every error the library raises for a user's mistake derives from
+:class:`RegionplanError`; the command line prints these without a traceback.
+Problems in plan files are collected in one pass as :class:`Problem` values, each
+with a location, a stable code and a hint, and raised together as :class:`PlanError`.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable, Sequence
+
+import attrs
+
+__all__ = [
+    "DataSourceError",
+    "EvaluationError",
+    "Location",
+    "PlanError",
+    "PluginError",
+    "Problem",
+    "RegionplanError",
+    "RenderError",
+    "Severity",
+    "UnitDefinitionError",
+]
+
+
+class RegionplanError(Exception):
+    """Base class of every error regionplan raises for a user's mistake or bad input."""
+
+
+class PluginError(RegionplanError):
+    """A plugin is broken: a duplicate name, a bad contribution, a failing import."""
+
+
+class UnitDefinitionError(PluginError):
+    """A unit definition is malformed or redefines an existing unit."""
+
+
+class DataSourceError(RegionplanError):
+    """A data source could not deliver: bad query, missing file, network or cache failure."""
+
+
+class EvaluationError(RegionplanError):
+    """The evaluation was asked something it cannot answer (bad date, unknown metric)."""
+
+
+class RenderError(RegionplanError):
+    """A report could not be rendered (unknown format, missing optional dependency)."""
+
+
+class Severity(enum.Enum):
+    """How serious a plan problem is. Errors stop a plan from loading; warnings do not."""
+
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@attrs.frozen
+class Location:
+    """Where something stands in a plan file: 1-based line and column."""
+
+    file: str
+    line: int | None = None
+    column: int | None = None
+
+    def __str__(self) -> str:
+        parts = [self.file]
+        if self.line is not None:
+            parts.append(str(self.line))
+            if self.column is not None:
+                parts.append(str(self.column))
+        return ":".join(parts)
+
+
+@attrs.frozen
+class Problem:
+    """One problem in a plan.
+
+    Attributes:
+        code: stable identifier such as ``"RP102"``; see :mod:`regionplan.problems`.
+        message: what is wrong, in one sentence.
+        location: where, or ``None`` when the problem has no single place.
+        hint: what to do about it.
+        severity: error or warning.
+    """
+
+    code: str
+    message: str
+    location: Location | None = None
+    hint: str = ""
+    severity: Severity = Severity.ERROR
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity is Severity.ERROR
+
+    def format(self) -> str:
+        where = f"{self.location}: " if self.location else ""
+        text = f"{where}{self.severity.value} {self.code}: {self.message}"
+        if self.hint:
+            text += f"\n    hint: {self.hint}"
+        return text
+
+    def __str__(self) -> str:
+        return self.format()
+
+
+def _sort_key(problem: Problem) -> tuple[str, int, int, str]:
+    loc = problem.location
+    if loc is None:
+        return ("", 0, 0, problem.code)
+    return (loc.file, loc.line or 0, loc.column or 0, problem.code)
+
+
+def sort_problems(problems: Iterable[Problem]) -> list[Problem]:
+    """Problems in file, line, column order."""
+    return sorted(problems, key=_sort_key)
+
+
+class PlanError(RegionplanError):
+    """A plan has errors. ``problems`` holds every problem found, warnings included."""
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        self.problems: tuple[Problem, ...] = tuple(sort_problems(problems))
+        errors = [p for p in self.problems if p.is_error]
+        head = f"the plan has {len(errors)} error(s)"
+        super().__init__(head + "\n" + "\n".join(p.format() for p in errors))
+
+    @property
+    def errors(self) -> tuple[Problem, ...]:
+        return tuple(p for p in self.problems if p.is_error)

@@ -1,0 +1,268 @@
+"""The plugin manager and the registries it fills.
+
+:func:`make_plugin_manager` builds a fresh :class:`pluggy.PluginManager` with the
+built-in plugins and, unless told otherwise, the plugins installed under the
+``regionplan`` entry-point group. The environment variable
+``REGIONPLAN_LOAD_PLUGINS`` chooses which installed plugins load: unset loads all,
+an empty value loads none, ``"ssb,myregion"`` loads those names only.
+
+:class:`Extensions` collects what the plugins register (units, loaders, sources,
+renderers, projections, policies), refusing duplicate names and remembering who
+registered what.
+"""
+
+from __future__ import annotations
+
+import difflib
+import importlib
+import os
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, Generic, TypeVar
+
+import attrs
+import pluggy
+
+from regionplan import hookspecs
+from regionplan.errors import PluginError
+
+__all__ = [
+    "DEFAULT_PLUGINS",
+    "ENTRYPOINT_GROUP",
+    "LOAD_PLUGINS_ENV",
+    "Extensions",
+    "Registry",
+    "default_extensions",
+    "make_plugin_manager",
+]
+
+ENTRYPOINT_GROUP = "regionplan"
+LOAD_PLUGINS_ENV = "REGIONPLAN_LOAD_PLUGINS"
+
+#: Modules of the built-in plugins, registered like any other plugin.
+DEFAULT_PLUGINS: tuple[str, ...] = (
+    "regionplan.planfile",
+    "regionplan.sources.tabular",
+    "regionplan.sources.jsonstat",
+    "regionplan.sources.inline",
+    "regionplan.projection",
+    "regionplan.status",
+    "regionplan.rollup",
+    "regionplan.renderers.markdown",
+    "regionplan.renderers.html",
+    "regionplan.renderers.jsonfmt",
+    "regionplan.renderers.dot",
+    "regionplan.renderers.terminal",
+)
+
+
+def make_plugin_manager(
+    *,
+    load_entrypoints: bool | None = None,
+    plugins: Iterable[object] = (),
+) -> pluggy.PluginManager:
+    """Build a plugin manager with the built-in plugins.
+
+    Args:
+        load_entrypoints: load installed plugins from the ``regionplan`` entry-point
+            group. ``None`` (the default) follows ``REGIONPLAN_LOAD_PLUGINS``.
+        plugins: extra plugin objects or modules to register (tests, embedding apps).
+
+    Raises:
+        PluginError: a plugin implements a hook that does not exist.
+    """
+    pm = pluggy.PluginManager(hookspecs.PROJECT_NAME)
+    pm.add_hookspecs(hookspecs)
+    for module_name in DEFAULT_PLUGINS:
+        module = importlib.import_module(module_name)
+        pm.register(module, name=module_name)
+    choice = os.environ.get(LOAD_PLUGINS_ENV)
+    if load_entrypoints is None:
+        load_entrypoints = True
+    if load_entrypoints:
+        if choice is None:
+            pm.load_setuptools_entrypoints(ENTRYPOINT_GROUP)
+        else:
+            for name in filter(None, (n.strip() for n in choice.split(","))):
+                pm.load_setuptools_entrypoints(ENTRYPOINT_GROUP, name=name)
+    for plugin in plugins:
+        pm.register(plugin)
+    try:
+        pm.check_pending()
+    except pluggy.PluginValidationError as exc:
+        raise PluginError(f"{exc}: a hook name is misspelled or unknown") from exc
+    return pm
+
+
+T = TypeVar("T")
+
+
+@attrs.frozen
+class Registered(Generic[T]):
+    """One contribution and the plugin that made it."""
+
+    name: str
+    value: T
+    plugin: str
+
+
+@attrs.define
+class Registry(Generic[T]):
+    """Contributions of one kind, by name. Duplicate names are refused."""
+
+    kind: str
+    _items: dict[str, Registered[T]] = attrs.field(factory=dict)
+
+    def add(self, name: str, value: T, plugin: str) -> None:
+        if not name or not isinstance(name, str):
+            msg = f"plugin {plugin!r} registered a {self.kind} without a name"
+            raise PluginError(msg)
+        if name in self._items:
+            first = self._items[name].plugin
+            msg = (
+                f"plugin {plugin!r} registers a {self.kind} named {name!r}, "
+                f"which plugin {first!r} registered already"
+            )
+            raise PluginError(msg)
+        self._items[name] = Registered(name, value, plugin)
+
+    def get(self, name: str) -> T:
+        try:
+            return self._items[name].value
+        except KeyError:
+            raise PluginError(self.unknown_message(name)) from None
+
+    def unknown_message(self, name: str) -> str:
+        msg = f"no {self.kind} named {name!r}"
+        if close := difflib.get_close_matches(name, list(self._items), n=1):
+            msg += f"; did you mean {close[0]!r}?"
+        elif self._items:
+            msg += f" (known: {', '.join(sorted(self._items))})"
+        return msg
+
+    def plugin_of(self, name: str) -> str:
+        return self._items[name].plugin
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._items
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(sorted(self._items))
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def items(self) -> list[Registered[T]]:
+        return [self._items[k] for k in sorted(self._items)]
+
+
+def _call_each(pm: pluggy.PluginManager, hook_name: str, make_register: Callable[[str], Any]) -> None:
+    """Call every implementation of a register-hook with a callback bound to its plugin."""
+    caller = getattr(pm.hook, hook_name)
+    for impl in reversed(caller.get_hookimpls()):  # registration order
+        register = make_register(impl.plugin_name)
+        try:
+            impl.function(register=register)
+        except PluginError:
+            raise
+        except Exception as exc:
+            msg = f"plugin {impl.plugin_name!r} failed in {hook_name}: {exc}"
+            raise PluginError(msg) from exc
+
+
+@attrs.define
+class Extensions:
+    """Everything the plugins of one plugin manager contribute."""
+
+    pm: pluggy.PluginManager
+    loaders: Registry[Any] = attrs.field(factory=lambda: Registry("plan-file loader"))
+    sources: Registry[Any] = attrs.field(factory=lambda: Registry("data source"))
+    renderers: Registry[Any] = attrs.field(factory=lambda: Registry("renderer"))
+    projections: Registry[Any] = attrs.field(factory=lambda: Registry("projection"))
+    status_policies: Registry[Any] = attrs.field(factory=lambda: Registry("status policy"))
+    rollup_policies: Registry[Any] = attrs.field(factory=lambda: Registry("roll-up policy"))
+    units: list[tuple[str, str]] = attrs.field(factory=list)
+
+    @classmethod
+    def collect(cls, pm: pluggy.PluginManager) -> Extensions:
+        """Call every register-hook once and gather the results.
+
+        Raises:
+            PluginError: a duplicate name, a bad contribution, or a plugin that fails.
+        """
+        ext = cls(pm)
+
+        def by_name(registry: Registry[Any]) -> Callable[[str], Any]:
+            return lambda plugin: lambda name, value: registry.add(name, value, plugin)
+
+        def loader(plugin: str) -> Callable[..., None]:
+            def register(suffixes: Iterable[str], load: Any) -> None:
+                for suffix in suffixes:
+                    ext.loaders.add(suffix.lower(), load, plugin)
+
+            return register
+
+        def renderer(plugin: str) -> Callable[..., None]:
+            def register(value: Any) -> None:
+                ext.renderers.add(getattr(value, "format", ""), value, plugin)
+
+            return register
+
+        def unit(plugin: str) -> Callable[[str], None]:
+            return lambda definition: ext.units.append((definition, plugin))
+
+        _call_each(pm, "regionplan_register_loaders", loader)
+        _call_each(pm, "regionplan_register_sources", by_name(ext.sources))
+        _call_each(pm, "regionplan_register_renderers", renderer)
+        _call_each(pm, "regionplan_register_projections", by_name(ext.projections))
+        _call_each(pm, "regionplan_register_status_policies", by_name(ext.status_policies))
+        _call_each(pm, "regionplan_register_rollup_policies", by_name(ext.rollup_policies))
+        _call_each(pm, "regionplan_register_units", unit)
+        if ext.units:
+            from regionplan.units import define_units
+
+            for definition, plugin in ext.units:
+                define_units([definition], plugin=plugin)
+        return ext
+
+    def plugin_rows(self) -> list[dict[str, Any]]:
+        """One row per plugin: name, version, hooks it implements (for ``regionplan plugins``)."""
+        dists = {id(p): d for p, d in self.pm.list_plugin_distinfo()}
+        rows = []
+        for name, plugin in sorted(self.pm.list_name_plugin(), key=lambda x: x[0]):
+            if plugin is None:
+                continue
+            dist = dists.get(id(plugin))
+            hooks = sorted(h.name for h in self.pm.get_hookcallers(plugin) or [])
+            version = dist.version if dist is not None else _builtin_version()
+            rows.append(
+                {
+                    "name": name,
+                    "version": version,
+                    "builtin": name in DEFAULT_PLUGINS,
+                    "hooks": hooks,
+                }
+            )
+        return rows
+
+
+def _builtin_version() -> str:
+    from regionplan import __version__
+
+    return __version__
+
+
+_default: Extensions | None = None
+
+
+def default_extensions() -> Extensions:
+    """The extensions of the default plugin manager, built once per process."""
+    global _default
+    if _default is None:
+        _default = Extensions.collect(make_plugin_manager())
+    return _default
+
+
+def reset_default_extensions() -> None:
+    """Forget the cached default extensions (tests, or after installing a plugin)."""
+    global _default
+    _default = None
