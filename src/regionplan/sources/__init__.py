@@ -19,7 +19,7 @@ from __future__ import annotations
 import abc
 import datetime as dt
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -126,6 +126,13 @@ class DataSource(abc.ABC):
                 if k not in allowed
             ]
         return problems
+
+    def prepare(self, requests: Sequence[SourceRequest]) -> None:  # noqa: B027
+        """Called once with every request of a run before any :meth:`fetch`.
+
+        A source that can answer several requests at once (one download per table)
+        gathers them here; the default does nothing.
+        """
 
     @abc.abstractmethod
     def fetch(self, request: SourceRequest) -> Observations:
