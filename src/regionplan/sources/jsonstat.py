@@ -41,8 +41,10 @@ __all__ = [
     "Dimension",
     "JsonStatDataset",
     "JsonStatFileSource",
+    "JsonStatStructure",
     "decode_jsonstat",
     "parse_jsonstat",
+    "parse_jsonstat_structure",
     "resolve_unit",
 ]
 
@@ -81,6 +83,7 @@ class Dimension:
         codes: category codes in index order.
         labels: category labels, parallel to ``codes`` (the code when unlabelled).
         units: unit text by category code, for categories that carry a unit.
+        extension: the dimension's ``extension`` object (SSB: ``elimination``, ``codelists``).
     """
 
     id: str
@@ -88,6 +91,7 @@ class Dimension:
     codes: tuple[str, ...]
     labels: tuple[str, ...]
     units: Mapping[str, str] = attrs.field(factory=dict)
+    extension: Mapping[str, Any] = attrs.field(factory=dict)
 
     def position(self, code: str) -> int:
         """The index of a category code.
@@ -148,16 +152,46 @@ class JsonStatDataset:
         return float(self.values[index])
 
 
-def parse_jsonstat(doc: Any) -> JsonStatDataset:
-    """Check a JSON-stat 2.0 dataset and read it.
+@attrs.frozen
+class JsonStatStructure:
+    """A dataset's dimensions without its values (what a metadata response holds).
 
-    Accepts ``value`` as an array or as a sparse object keyed by position,
-    ``status`` as a string, an array or an object, and ``category.index`` as an
-    array or an object (or absent for a one-category dimension with a label).
+    Attributes:
+        ids: dimension ids in storage order.
+        dimensions: the dimensions by id.
+        roles: role name to dimension ids.
+        label, source, updated: the dataset's own fields ("" when absent).
+        extension: the dataset's ``extension`` object.
+    """
+
+    ids: tuple[str, ...]
+    dimensions: Mapping[str, Dimension]
+    roles: Mapping[str, tuple[str, ...]]
+    label: str = ""
+    source: str = ""
+    updated: str = ""
+    extension: Mapping[str, Any] = attrs.field(factory=dict)
+
+    def role(self, name: str) -> str | None:
+        """The one dimension with a role, or ``None`` when no dimension has it.
+
+        Raises:
+            DataSourceError: several dimensions share the role.
+        """
+        dims = self.roles.get(name, ())
+        if len(dims) > 1:
+            msg = f"several dimensions have the role {name!r} ({', '.join(dims)}); name one"
+            raise DataSourceError(msg)
+        return dims[0] if dims else None
+
+
+def parse_jsonstat_structure(doc: Any) -> JsonStatStructure:
+    """Check and read a dataset's dimensions and roles, ignoring any values.
+
+    Statistics Norway's ``/tables/{id}/metadata`` answers with such a dataset.
 
     Raises:
-        DataSourceError: the document is not a well-formed JSON-stat 2.0 dataset;
-            the message says what is wrong.
+        DataSourceError: the document is not a well-formed JSON-stat 2.0 dataset.
     """
     if not isinstance(doc, Mapping):
         raise DataSourceError(f"a JSON-stat document is an object, not {type(doc).__name__}")
@@ -188,22 +222,44 @@ def parse_jsonstat(doc: Any) -> JsonStatDataset:
         if dim_id not in dims:
             raise DataSourceError(f"dimension {dim_id!r} is in 'id' but not in 'dimension'")
         dimensions[dim_id] = _read_dimension(dim_id, dims[dim_id], int(size))
-    shape = tuple(int(s) for s in sizes)
-    n = math.prod(shape)
-    values = _read_values(doc.get("value"), n).reshape(shape)
-    status = _read_status(doc.get("status"), n).reshape(shape)
-    roles = _read_roles(doc.get("role"), ids)
     extension = doc.get("extension")
-    return JsonStatDataset(
+    return JsonStatStructure(
         ids=tuple(ids),
         dimensions=dimensions,
-        values=values,
-        status=status,
-        roles=roles,
+        roles=_read_roles(doc.get("role"), ids),
         label=str(doc.get("label") or ""),
         source=str(doc.get("source") or ""),
         updated=str(doc.get("updated") or ""),
         extension=extension if isinstance(extension, Mapping) else {},
+    )
+
+
+def parse_jsonstat(doc: Any) -> JsonStatDataset:
+    """Check a JSON-stat 2.0 dataset and read it.
+
+    Accepts ``value`` as an array or as a sparse object keyed by position,
+    ``status`` as a string, an array or an object, and ``category.index`` as an
+    array or an object (or absent for a one-category dimension with a label).
+
+    Raises:
+        DataSourceError: the document is not a well-formed JSON-stat 2.0 dataset;
+            the message says what is wrong.
+    """
+    structure = parse_jsonstat_structure(doc)
+    shape = tuple(len(structure.dimensions[d].codes) for d in structure.ids)
+    n = math.prod(shape)
+    values = _read_values(doc.get("value"), n).reshape(shape)
+    status = _read_status(doc.get("status"), n).reshape(shape)
+    return JsonStatDataset(
+        ids=structure.ids,
+        dimensions=structure.dimensions,
+        values=values,
+        status=status,
+        roles=structure.roles,
+        label=structure.label,
+        source=structure.source,
+        updated=structure.updated,
+        extension=structure.extension,
     )
 
 
@@ -250,12 +306,14 @@ def _read_dimension(dim_id: str, raw: Any, size: int) -> Dimension:
             text = _unit_text(unit)
             if text is not None:
                 units[str(code)] = text
+    extension = raw.get("extension")
     return Dimension(
         id=dim_id,
         label=str(raw.get("label") or dim_id),
         codes=tuple(codes),
         labels=tuple(str(label_map.get(c, c)) for c in codes),
         units=units,
+        extension=extension if isinstance(extension, Mapping) else {},
     )
 
 
