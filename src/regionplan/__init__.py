@@ -44,7 +44,7 @@ _LAZY = {
 }
 
 if TYPE_CHECKING:
-    from regionplan.errors import PlanError, Problem, RegionplanError
+    from regionplan.errors import PlanError, Problem, RegionplanError  # noqa: F401
     from regionplan.evaluation import Evaluation, evaluate
     from regionplan.graph import GoalGraph
     from regionplan.model import Plan

@@ -281,11 +281,7 @@ def _as_records(records: Iterable[object]) -> tuple[ChangeRecord, ...]:
 
 @functools.cache
 def _bundled() -> CodeChanges:
-    text = (
-        importlib.resources.files("regionplan")
-        .joinpath("data", _BUNDLED_FILE)
-        .read_text(encoding="utf-8")
-    )
+    text = importlib.resources.files("regionplan").joinpath("data", _BUNDLED_FILE).read_text(encoding="utf-8")
     return CodeChanges.from_csv(
         io.StringIO(text), source=_BUNDLED_SOURCE, licence="CC BY 4.0", credit=_BUNDLED_CREDIT
     )
@@ -374,12 +370,8 @@ class CodeChanges:
         """
         if isinstance(file, str | os.PathLike):
             with open(file, encoding="utf-8", newline="") as handle:
-                return cls.from_csv(
-                    handle, source=source or os.fspath(file), licence=licence, credit=credit
-                )
-        return cls.from_records(
-            csv.DictReader(file), source=source or "", licence=licence, credit=credit
-        )
+                return cls.from_csv(handle, source=source or os.fspath(file), licence=licence, credit=credit)
+        return cls.from_records(csv.DictReader(file), source=source or "", licence=licence, credit=credit)
 
     # -- queries --------------------------------------------------------------
 
@@ -420,9 +412,7 @@ class CodeChanges:
     def valid_codes(self, on: dt.date) -> frozenset[str]:
         """The codes *mentioned in the records* that were valid on ``on``."""
         return frozenset(
-            code
-            for code, ivs in self._index.intervals.items()
-            if any(iv.contains(on) for iv in ivs)
+            code for code, ivs in self._index.intervals.items() if any(iv.contains(on) for iv in ivs)
         )
 
     def successors(self, code: str, on: dt.date) -> tuple[str, ...]:

@@ -130,6 +130,4 @@ def regionplan_register_commands(cli: click.Group) -> None:
 
 
 #: Hook names, for documentation and tests.
-HOOK_NAMES: tuple[str, ...] = tuple(
-    name for name in list(globals()) if name.startswith("regionplan_")
-)
+HOOK_NAMES: tuple[str, ...] = tuple(name for name in list(globals()) if name.startswith("regionplan_"))

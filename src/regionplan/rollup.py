@@ -1,0 +1,110 @@
+"""Roll-up: a goal's status from its children, through weighted contributes-to edges.
+
+Children are targets and elements; an element may contribute to several
+parents. Children with insufficient data do not vote; the result reports its
+*coverage* (the share of the children's weight that had a status).
+
+Built in (registered through
+:func:`~regionplan.hookspecs.regionplan_register_rollup_policies`):
+
+* ``weighted_score`` (default) — the weighted mean of the children's scores
+  (achieved 1, on track 0.75, off track 0); achieved only when every voting child
+  is achieved, on track from 0.5, off track below. The result always lies within
+  the children's best and worst status.
+* ``worst_child`` — the worst status among the children that have one.
+"""
+
+from __future__ import annotations
+
+import abc
+from collections.abc import Callable, Sequence
+from typing import ClassVar
+
+import attrs
+
+from regionplan.hookspecs import hookimpl
+from regionplan.status import Status
+
+__all__ = ["ChildStatus", "Rollup", "RollupPolicy", "WeightedScore", "WorstChild"]
+
+
+@attrs.frozen
+class ChildStatus:
+    """One child's vote: its id, status and the weight of its edge."""
+
+    id: str
+    status: Status
+    weight: float = 1.0
+
+
+@attrs.frozen
+class Rollup:
+    """A rolled-up status with the numbers behind it."""
+
+    status: Status
+    score: float | None
+    coverage: float
+    children: tuple[ChildStatus, ...]
+    policy: str
+
+
+class RollupPolicy(abc.ABC):
+    """Base class of roll-up policies."""
+
+    name: ClassVar[str] = ""
+
+    @abc.abstractmethod
+    def combine(self, children: Sequence[ChildStatus]) -> Rollup:
+        """The status of a parent from its children's."""
+
+    @staticmethod
+    def coverage(children: Sequence[ChildStatus]) -> float:
+        total = sum(c.weight for c in children)
+        voting = sum(c.weight for c in children if c.status is not Status.INSUFFICIENT_DATA)
+        return voting / total if total > 0 else 0.0
+
+
+class WeightedScore(RollupPolicy):
+    """Weighted mean of the children's scores."""
+
+    name = "weighted_score"
+
+    def combine(self, children: Sequence[ChildStatus]) -> Rollup:
+        voting = [c for c in children if c.status.score is not None]
+        weight = sum(c.weight for c in voting)
+        if not voting or weight <= 0:
+            return Rollup(Status.INSUFFICIENT_DATA, None, 0.0, tuple(children), self.name)
+        score = sum(c.weight * (c.status.score or 0.0) for c in voting) / weight
+        if all(c.status is Status.ACHIEVED for c in voting):
+            status = Status.ACHIEVED
+        elif score >= 0.5:
+            status = Status.ON_TRACK
+        else:
+            status = Status.OFF_TRACK
+        # The mean of scores lies within the children's bounds; keep the status there too.
+        best = max(voting, key=lambda c: c.status.code).status
+        worst = min(voting, key=lambda c: c.status.code).status
+        if status.code > best.code:
+            status = best
+        if status.code < worst.code:
+            status = worst
+        return Rollup(status, score, self.coverage(children), tuple(children), self.name)
+
+
+class WorstChild(RollupPolicy):
+    """The worst status among the children that have one."""
+
+    name = "worst_child"
+
+    def combine(self, children: Sequence[ChildStatus]) -> Rollup:
+        voting = [c for c in children if c.status is not Status.INSUFFICIENT_DATA]
+        if not voting:
+            return Rollup(Status.INSUFFICIENT_DATA, None, 0.0, tuple(children), self.name)
+        worst = min(voting, key=lambda c: c.status.code).status
+        return Rollup(worst, worst.score, self.coverage(children), tuple(children), self.name)
+
+
+@hookimpl
+def regionplan_register_rollup_policies(register: Callable[..., None]) -> None:
+    register("weighted_score", WeightedScore())
+    register("worst_child", WorstChild())
