@@ -227,7 +227,8 @@ def _build_index(records: tuple[ChangeRecord, ...]) -> _Index:
         news={k: tuple(sorted(v)) for k, v in news.items()},
         by_new=dict(by_new),
         intervals=intervals,
-        names={k: sorted(v) for k, v in names.items()},
+        # By date; at one date the name before the change comes first.
+        names={k: sorted(v, key=lambda e: (e[0], e[2])) for k, v in names.items()},
         code_dates=_code_dates(news, olds),
     )
 
