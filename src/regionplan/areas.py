@@ -438,7 +438,10 @@ class CodeChanges:
         """Every earlier code whose area went (wholly or partly) into ``code``.
 
         Follows chains back through every reform in the records. ``on`` picks which
-        period of validity of ``code`` is meant (default: the latest).
+        period of validity of ``code`` is meant (default: the latest). Behind a split
+        the records cannot tell which part went where: every predecessor of the
+        split code is listed (1534 Haram, merged into 1507 Ålesund in 2020, is a
+        predecessor of both 1508 Ålesund and 1580 Haram of 2024).
         """
         iv = self._interval_at(code, on) if on is not None else self.validity(code)
         if iv is None:
