@@ -376,16 +376,19 @@ def _check_region(plan: Plan) -> list[Problem]:
             if c.valid_from and c.valid_until and c.valid_until < c.valid_from:
                 out.append(_err(P.BAD_VALUE, f"{name}: the code {c.code} ends before it starts", c.location))
             validity = changes.validity(c.code)
-            if validity.valid_until and (c.valid_until is None or c.valid_until > validity.valid_until):
-                out.append(
-                    _err(
-                        P.CODE_NOT_VALID,
-                        f"{name}: the code {c.code} ceased to be valid after {validity.valid_until}",
-                        c.location,
-                        f"add 'until: {validity.valid_until}' and list its successor "
-                        f"({', '.join(changes.successors(c.code, validity.valid_until + dt.timedelta(days=1)))})",
+            if validity.valid_until is not None:
+                # the records give the first day a code is no longer valid
+                last_day = validity.valid_until - dt.timedelta(days=1)
+                if c.valid_until is None or c.valid_until > last_day:
+                    successors = ", ".join(changes.successors(c.code, validity.valid_until))
+                    out.append(
+                        _err(
+                            P.CODE_NOT_VALID,
+                            f"{name}: the code {c.code} ceased to be valid after {last_day}",
+                            c.location,
+                            f"add 'until: {last_day}' and list its successor ({successors})",
+                        )
                     )
-                )
             if validity.valid_from and (c.valid_from is None or c.valid_from < validity.valid_from):
                 out.append(
                     _err(

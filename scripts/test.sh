@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Set up a fresh machine and run the whole test suite: the library, its plugins
+# and the reference example (the example run is itself a test).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# The HTML report is tested in a real headless browser: Debian's chromium.
+if ! command -v chromium >/dev/null 2>&1; then
+  if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  else
+    echo "note: chromium is not installed; the browser test will be skipped" >&2
+  fi
+fi
+
+python3 -m venv .venv
+. .venv/bin/activate
+python -m pip install -q --upgrade pip
+python -m pip install -q -e ".[test,lint,docs]" -e plugins/regionplan-ssb
+
+set +e
+python -m pytest "$@"
+status=$?
+set -e
+if [ "$status" = "5" ]; then
+  echo "error: pytest collected no tests" >&2
+  exit 1
+fi
+exit "$status"
