@@ -1,0 +1,506 @@
+"""The ssb source against a local HTTP server serving SSB's captured responses."""
+
+from __future__ import annotations
+
+import importlib.metadata
+import json
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from regionplan_ssb import SsbSource
+from regionplan_ssb.cache import ResponseCache
+from regionplan_ssb.client import RateLimiter
+
+from conftest import ERRORS, SYN_REGIONS, SYN_YEARS, FakeSsb, FakeTime, synthetic_value
+from regionplan.errors import DataSourceError
+from regionplan.series import Observations
+from regionplan.sources import SourceRequest
+
+Make = Callable[..., SsbSource]
+
+
+def salmon(contents: str, group: str, **extra: Any) -> SourceRequest:
+    query = {"table": "03024", "contents": contents, "select": {"VareGrupper2": group}, "area": "0"}
+    return SourceRequest(metric=f"{contents}-{group}", query={**query, **extra})
+
+
+SALMON = [salmon(c, g) for c in ("Vekt", "Kilopris") for g in ("01", "02")]
+
+
+def at(obs: Observations, period: str, area: str = "0") -> float:
+    (hit,) = np.flatnonzero((obs.periods == period) & (obs.areas == area))
+    return float(obs.values[hit])
+
+
+def check_salmon(source: SsbSource, *, prepare: bool = True) -> None:
+    """The published values of table 03024, read by label from the captured file."""
+    if prepare:
+        source.prepare(SALMON)
+    weight_fresh, weight_frozen = source.fetch(SALMON[0]), source.fetch(SALMON[1])
+    price_fresh, price_frozen = source.fetch(SALMON[2]), source.fetch(SALMON[3])
+    assert at(weight_fresh, "2025U01") == 11364
+    assert at(weight_fresh, "2025U48") == 24188
+    assert at(weight_frozen, "2025U10") == 538
+    assert at(price_fresh, "2025U10") == 87
+    assert at(price_frozen, "2025U48") == 77.24
+    for obs in (weight_fresh, weight_frozen, price_fresh, price_frozen):
+        assert len(obs) == 48
+    assert weight_fresh.unit == "tonne" and price_fresh.unit == "kr"
+
+
+# -- real data, few requests, cache ----------------------------------------------------
+
+
+def test_cold_run_one_data_request_per_table_and_published_values(make_source: Make, ssb: FakeSsb) -> None:
+    source = make_source()
+    source.prepare(SALMON)
+    check_salmon(source, prepare=False)
+    assert ssb.count("/data") == 1
+    assert ssb.count("/metadata") == 1
+    prov = source.fetch(SALMON[0]).provenance
+    assert prov.source == "ssb" and prov.table == "03024"
+    assert prov.licence == "CC BY 4.0"
+    assert prov.credit == "Kilde: Statistisk sentralbyrå, tabell 03024"
+    assert prov.publisher == "Statistics Norway (SSB)"
+    assert prov.url == "https://www.ssb.no/statbank/table/03024"
+    assert prov.query.startswith(ssb.base_url + "/tables/03024/data?")
+    assert "valueCodes[ContentsCode]=Vekt,Kilopris" in prov.query
+    assert prov.retrieved is not None
+
+
+def test_warm_cache_makes_zero_requests(make_source: Make, ssb: FakeSsb) -> None:
+    first = make_source()
+    check_salmon(first)
+    first.close()
+    before = ssb.count()
+    second = make_source()
+    check_salmon(second)
+    assert ssb.count() == before
+
+
+def test_several_tables_one_data_request_each(make_source: Make, ssb: FakeSsb) -> None:
+    people = [
+        SourceRequest(
+            metric=f"women-{i}",
+            query={"table": "07459", "contents": "Personer1", "select": {"Kjonn": "2"}},
+            areas=("3209", "0301"),
+            first_year=2020 + i,
+        )
+        for i in range(3)
+    ]
+    source = make_source()
+    source.prepare([*SALMON, *people])
+    assert ssb.count("/data") == 2 and ssb.count("/metadata") == 2
+    obs = source.fetch(people[0])
+    region, year = SYN_REGIONS.index("3209"), SYN_YEARS.index("2021")
+    assert at(obs, "2021", "3209") == synthetic_value(region, 1, year)
+    assert set(obs.areas) == {"3209", "0301"}
+    assert obs.unit == "person"
+    assert min(obs.periods) == "2020" and min(source.fetch(people[2]).periods) == "2022"
+    check_salmon(source, prepare=False)
+    assert ssb.count("/data") == 2
+
+
+def test_region_code_list_strips_prefix(make_source: Make, ssb: FakeSsb) -> None:
+    query = {
+        "table": "07459",
+        "contents": "Personer1",
+        "region": {"codelist": "agg_KommSummer", "output": "aggregated"},
+    }
+    request = SourceRequest(metric="pop", query=query, areas=("3209", "0301", "9999"))
+    obs = make_source().fetch(request)  # no prepare: fetched on demand
+    assert set(obs.areas) == {"3209", "0301"}
+    # Kjonn left out: SSB (here the fake) sums both sexes
+    expected = sum(synthetic_value(0, k, 0, codelist=True) for k in (0, 1))
+    assert at(obs, "2019", "3209") == expected
+    assert "codelist[Region]=agg_KommSummer" in obs.provenance.query
+    assert "outputValues[Region]=aggregated" in obs.provenance.query
+    assert "agg_KommSummer" in obs.provenance.notes
+
+
+def test_sum_over_selected_values(make_source: Make) -> None:
+    query = {
+        "table": "07459",
+        "contents": "Personer1",
+        "select": {"Kjonn": ["1", "2"]},
+        "aggregate": "sum",
+        "region": ["0235"],
+        "period": "top(1)",
+    }
+    obs = make_source().fetch(SourceRequest(metric="pop", query=query))
+    year = len(SYN_YEARS) - 1
+    assert list(obs.periods) == ["2024"]
+    assert obs.values[0] == synthetic_value(1, 0, year) + synthetic_value(1, 1, year)
+    assert "summed over Kjonn (1, 2)" in obs.provenance.notes
+
+
+def test_split_to_stay_under_the_cell_limit(make_source: Make, ssb: FakeSsb) -> None:
+    ssb.max_cells = 50
+    source = make_source(max_cells=50)
+    source.prepare(SALMON)
+    check_salmon(source, prepare=False)
+    assert ssb.count("/data") == 4  # 192 cells in chunks of at most 50
+    assert ssb.count("Too many") == 0
+
+
+def test_split_to_keep_urls_short(make_source: Make, ssb: FakeSsb) -> None:
+    source = make_source(max_url_length=260)
+    source.prepare([salmon("Vekt", "01", period=[f"2025U{w:02d}" for w in range(1, 41)])])
+    obs = source.fetch(salmon("Vekt", "01", period=[f"2025U{w:02d}" for w in range(1, 41)]))
+    assert len(obs) == 40 and at(obs, "2025U01") == 11364
+    urls = [line for line in ssb.log if "/data" in line]
+    assert len(urls) > 1
+    assert all(len(ssb.base_url) + len(u) - len("/api/pxwebapi/v2") <= 260 for u in urls)
+
+
+def test_progress_is_reported(make_source: Make) -> None:
+    calls: list[tuple[int, int, str]] = []
+    source = make_source(progress=lambda d, t, label: calls.append((d, t, label)))
+    source.prepare(SALMON)
+    assert calls == [(1, 1, "SSB table 03024")]
+
+
+# -- faults: correct data after retries, or a clear DataSourceError ------------------------
+
+
+@pytest.mark.parametrize(
+    "fault",
+    [
+        {"status": 500},
+        {"status": 503, "body": b"Service Unavailable"},
+        {"status": 429, "headers": {"Retry-After": "7"}},
+        {"truncate": "length"},
+        {"truncate": "close"},
+        {"delay": 1.0},
+        {"status": 503, "times": 3},
+    ],
+    ids=["500", "503", "429", "cut-length", "cut-close", "slow", "503x3"],
+)
+@pytest.mark.parametrize("where", ["/data", "/metadata"])
+def test_transient_faults_are_retried(
+    make_source: Make, ssb: FakeSsb, fake_time: FakeTime, fault: dict[str, Any], where: str
+) -> None:
+    ssb.fault(where=where, **fault)
+    source = make_source()
+    source.prepare(SALMON)
+    check_salmon(source, prepare=False)
+    assert ssb.count(where) == 1 + fault.get("times", 1)
+    if fault.get("status") == 429:
+        assert 7 in fake_time.sleeps
+    assert fake_time.sleeps  # waited (in pretend time) before retrying
+
+
+def test_persistent_server_errors_give_a_data_source_error(
+    make_source: Make, ssb: FakeSsb, tmp_path: Path
+) -> None:
+    ssb.fault(where="/data", status=503, times=-1)
+    source = make_source(max_retries=2)
+    source.prepare(SALMON)
+    with pytest.raises(DataSourceError, match=r"03024.*3 attempts.*HTTP 503"):
+        source.fetch(SALMON[0])
+    assert ssb.count("/data") == 3
+    assert _cached_data_files(tmp_path) == 0
+
+
+def test_slow_server_never_hangs(make_source: Make, ssb: FakeSsb) -> None:
+    ssb.fault(where="/data", delay=2.0, times=-1)
+    source = make_source(timeout=0.3, max_retries=1)
+    start = time.monotonic()
+    with pytest.raises(DataSourceError, match=r"no answer within 0\.3 s"):
+        source.fetch(SALMON[0])
+    assert time.monotonic() - start < 1.5  # two attempts of 0.3 s, sleeps pretended
+
+
+def test_trickling_body_stops_at_the_timeout(make_source: Make, ssb: FakeSsb) -> None:
+    ssb.fault(where="/data", trickle=0.05, times=-1)  # each piece in time, the whole too slow
+    source = make_source(timeout=0.3, max_retries=1)
+    start = time.monotonic()
+    with pytest.raises(DataSourceError, match=r"no answer within 0\.3 s"):
+        source.fetch(SALMON[0])
+    assert time.monotonic() - start < 1.5
+
+
+@pytest.mark.parametrize("how", ["length", "close"])
+def test_persistently_cut_bodies_give_a_data_source_error(
+    make_source: Make, ssb: FakeSsb, tmp_path: Path, how: str
+) -> None:
+    ssb.fault(where="/data", truncate=how, times=-1)
+    with pytest.raises(DataSourceError, match=r"not complete JSON|connection failed"):
+        make_source(max_retries=1).fetch(SALMON[0])
+    assert _cached_data_files(tmp_path) == 0
+
+
+def test_too_many_requests_without_retry_after_backs_off(
+    make_source: Make, ssb: FakeSsb, fake_time: FakeTime
+) -> None:
+    ssb.fault(where="/data", status=429, times=2)
+    check_salmon(make_source(backoff=1.0))
+    assert fake_time.sleeps[:2] == [1.0, 2.0]
+
+
+def test_retry_after_beyond_max_wait_fails(make_source: Make, ssb: FakeSsb) -> None:
+    ssb.fault(where="/data", status=429, headers={"Retry-After": "3600"})
+    with pytest.raises(DataSourceError, match="asks to wait 3600 s"):
+        make_source(max_wait=60).fetch(SALMON[0])
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        (b'{"class": "dataset", "id": ["Tid"]}', "size"),
+        (b'{"version": "2.0", "class": "collection"}', "only datasets"),
+        (b"[1, 2, 3]", "object"),
+    ],
+)
+def test_malformed_json_stat_is_an_error_and_not_cached(
+    make_source: Make, ssb: FakeSsb, tmp_path: Path, body: bytes, message: str
+) -> None:
+    ssb.fault(where="/data", body=body)
+    with pytest.raises(DataSourceError, match=message):
+        make_source().fetch(SALMON[0])
+    assert ssb.count("/data") == 1  # not retried: the answer was whole, just wrong
+    assert _cached_data_files(tmp_path) == 0
+    check_salmon(make_source())  # the next run fetches good data
+
+
+def test_wrong_sizes_are_an_error(make_source: Make, ssb: FakeSsb, tmp_path: Path) -> None:
+    doc = json.loads((Path(__file__).parent / "data/ssb_v2_03024_jsonstat2_response.json").read_text())
+    doc["size"] = [2, 2, 47]
+    ssb.fault(where="/data", body=json.dumps(doc).encode())
+    with pytest.raises(DataSourceError, match="48 categories but 'size' says 47"):
+        make_source().fetch(SALMON[0])
+    doc["size"] = [2, 2, 48]
+    doc["value"] = doc["value"][:-1]
+    ssb.fault(where="/data", body=json.dumps(doc).encode())
+    with pytest.raises(DataSourceError, match="191 values"):
+        make_source().fetch(SALMON[0])
+    assert _cached_data_files(tmp_path) == 0
+
+
+@pytest.mark.parametrize("body", ERRORS, ids=[b["title"] for b in ERRORS])
+def test_ssb_400_bodies_become_clear_errors(make_source: Make, ssb: FakeSsb, body: dict[str, Any]) -> None:
+    ssb.fault(where="/data", status=400, body=json.dumps(body).encode())
+    with pytest.raises(DataSourceError) as info:
+        make_source().fetch(SALMON[0])
+    text = str(info.value)
+    assert "table 03024" in text and body["title"] in text and "HTTP 400" in text
+    assert "VareGrupper2=01" in text and "ContentsCode=Vekt" in text
+    assert ssb.count("/data") == 1
+
+
+def test_404_names_the_table(make_source: Make, ssb: FakeSsb) -> None:
+    query = {"table": "99999", "contents": "Personer1"}
+    with pytest.raises(DataSourceError, match=r"table 99999 was not found \(HTTP 404\)"):
+        make_source().fetch(SourceRequest(metric="x", query=query))
+
+
+def test_metadata_checks_name_table_and_variable(make_source: Make, ssb: FakeSsb) -> None:
+    source = make_source()
+    bad = [
+        (SourceRequest("a", {"table": "03024", "contents": "Pris", "area": "0"}), "no ContentsCode 'Pris'"),
+        (
+            SourceRequest("b", {"table": "03024", "contents": "Vekt", "area": "0"}),
+            "variable VareGrupper2 cannot be left out",
+        ),
+        (salmon("Vekt", "07"), "variable VareGrupper2 has no value '07'"),
+        (
+            SourceRequest("d", {"table": "03024", "contents": "Vekt", "select": {"VareGrupper2": "01"}}),
+            "give 'area'",
+        ),
+        (
+            SourceRequest("e", {"table": "07459", "contents": "Personer1", "region": {"codelist": "agg_X"}}),
+            r"Non-existent codelist.*codelist\[Region\]=agg_X",
+        ),
+    ]
+    for request, message in bad:
+        with pytest.raises(DataSourceError, match=message) as info:
+            source.fetch(request)
+        assert "table 03024" in str(info.value) or "table 07459" in str(info.value)
+    assert ssb.count("/data") == 0
+
+
+def test_a_bad_query_does_not_spoil_the_others(make_source: Make, ssb: FakeSsb) -> None:
+    source = make_source()
+    broken = SourceRequest("broken", {"table": "7459", "contents": "Personer1"})
+    source.prepare([broken, *SALMON])
+    check_salmon(source)
+    with pytest.raises(DataSourceError, match="five digits"):
+        source.fetch(broken)
+
+
+# -- the cache -------------------------------------------------------------------------
+
+
+def _cache_files(tmp_path: Path) -> list[Path]:
+    return sorted((tmp_path / "cache" / "ssb").glob("*/*.json"))
+
+
+def _cached_data_files(tmp_path: Path) -> int:
+    return sum(b"/data?" in p.read_bytes().split(b"\n", 1)[0] for p in _cache_files(tmp_path))
+
+
+def _corrupt_data_entry(tmp_path: Path) -> Path:
+    (path,) = [p for p in _cache_files(tmp_path) if b"/data?" in p.read_bytes()[:400]]
+    data = bytearray(path.read_bytes())
+    at_digit = data.index(b"11364")
+    data[at_digit] = ord("9")  # a plausible wrong number, same length
+    path.write_bytes(bytes(data))
+    return path
+
+
+def test_corrupt_cache_is_detected_and_fetched_again(make_source: Make, ssb: FakeSsb, tmp_path: Path) -> None:
+    check_salmon(make_source())
+    _corrupt_data_entry(tmp_path)
+    before = ssb.count("/data")
+    check_salmon(make_source())  # 91364 would be wrong; the checksum catches it
+    assert ssb.count("/data") == before + 1
+    check_salmon(make_source())
+    assert ssb.count("/data") == before + 1  # repaired
+
+
+def test_offline_uses_the_cache_only(make_source: Make, ssb: FakeSsb, tmp_path: Path) -> None:
+    with pytest.raises(DataSourceError, match="offline, and no cached response"):
+        make_source(offline=True).fetch(SALMON[0])
+    assert ssb.count() == 0
+    check_salmon(make_source())
+    n = ssb.count()
+    check_salmon(make_source(offline=True, cache_max_age=0))
+    assert ssb.count() == n
+    _corrupt_data_entry(tmp_path)
+    offline = make_source(offline=True)
+    offline.prepare(SALMON)
+    with pytest.raises(DataSourceError, match=r"offline, and the cache file .* is damaged"):
+        offline.fetch(SALMON[0])
+    assert ssb.count() == n
+
+
+def test_truncated_cache_file_is_detected(tmp_path: Path) -> None:
+    import datetime as dt
+
+    cache = ResponseCache(tmp_path)
+    url = "https://data.ssb.no/api/pxwebapi/v2/tables/03024/data?lang=no&b=2&a=1"
+    cache.write(url, b'{"value": [1, 2]}', dt.datetime(2025, 1, 1, tzinfo=dt.UTC))
+    assert cache.read(url.replace("b=2&a=1", "a=1&b=2")) is not None  # normalised key
+    path = cache.path_for(url)
+    path.write_bytes(path.read_bytes()[:-3])
+    from regionplan_ssb.cache import CacheCorrupt
+
+    with pytest.raises(CacheCorrupt):
+        cache.read(url)
+    path.write_bytes(b"")
+    with pytest.raises(CacheCorrupt):
+        cache.read(url)
+
+
+def test_stale_cache_is_refreshed(make_source: Make, ssb: FakeSsb) -> None:
+    check_salmon(make_source())
+    n = ssb.count("/data")
+    check_salmon(make_source(cache_max_age=-1))
+    assert ssb.count("/data") == n + 1
+
+
+# -- rate limits -------------------------------------------------------------------------
+
+
+def test_rate_limiter_allows_30_a_minute(fake_time: FakeTime) -> None:
+    limiter = RateLimiter(clock=fake_time.clock, sleep=fake_time.sleep)
+    for _ in range(30):
+        limiter.acquire()
+    assert fake_time.sleeps == []
+    limiter.acquire()
+    assert fake_time.sleeps == [60.0]
+    # never more than 30 in any 60-second window
+    times = []
+    for _ in range(100):
+        limiter.acquire()
+        times.append(fake_time.now)
+    assert all(times[i + 30] - times[i] >= 60.0 for i in range(len(times) - 30))
+
+
+def test_rate_limiter_reads_headers(fake_time: FakeTime) -> None:
+    limiter = RateLimiter(clock=fake_time.clock, sleep=fake_time.sleep)
+    limiter.update({"x-ratelimit-policy": "40;w=60s", "x-ratelimit-remaining": "39"})
+    assert (limiter.limit, limiter.window) == (40, 60.0)
+    limiter.update({"x-ratelimit-remaining": "0"})
+    limiter.acquire()
+    assert fake_time.sleeps == [60.0]
+
+
+def test_source_obeys_the_rate_limit(make_source: Make, ssb: FakeSsb, fake_time: FakeTime) -> None:
+    ssb.headers = {"x-ratelimit-policy": "1;w=10s"}
+    source = make_source()
+    source.prepare(SALMON)  # metadata, then data: the second waits for the window
+    check_salmon(source)
+    assert fake_time.sleeps == [10.0]
+
+
+# -- queries and plugin discovery ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("query", "problem"),
+    [
+        ({"contents": "X"}, "needs 'table'"),
+        ({"table": 7459, "contents": "X"}, '"07459" keeps its zero'),
+        ({"table": "07459"}, "needs 'contents'"),
+        ({"table": "07459", "contents": ["A", "B"]}, "one ContentsCode value"),
+        ({"table": "07459", "contents": "X", "select": {"Kjonn": ["1", "2"]}}, "aggregate: sum"),
+        ({"table": "07459", "contents": "X", "select": {"Kjonn": 1}}, "quoted"),
+        ({"table": "07459", "contents": "X", "select": {"Tid": "2020"}}, "use 'contents' and 'period'"),
+        ({"table": "07459", "contents": "X", "region": {"codelist": "a", "x": 1}}, "does not know 'x'"),
+        ({"table": "07459", "contents": "X", "region": {"output": "single"}}, "needs a 'codelist'"),
+        ({"table": "07459", "contents": "X", "period": {"since": 2015}}, "'period' is"),
+        ({"table": "07459", "contents": "X", "unit": "bananas"}, "not a known unit"),
+        ({"table": "07459", "contents": "X", "colour": "red"}, "does not know 'colour'"),
+    ],
+)
+def test_check_query_finds_problems(query: dict[str, Any], problem: str) -> None:
+    problems = SsbSource.check_query(query)
+    assert any(problem in p for p in problems), problems
+
+
+def test_check_query_accepts_good_queries() -> None:
+    good = [
+        {"table": "07459", "contents": "Personer1"},
+        {
+            "table": "07459",
+            "contents": "Personer1",
+            "select": {"Kjonn": ["1", "2"]},
+            "aggregate": "sum",
+            "region": {"codelist": "agg_KommSummer", "output": "aggregated"},
+            "period": {"from": 2015, "to": 2024},
+            "unit": "person",
+            "lang": "en",
+        },
+        {"table": "03024", "contents": "Vekt", "select": {"VareGrupper2": "01"}, "area": "0"},
+        {"table": "07459", "contents": "Personer1", "region": "*", "period": "top(5)"},
+        {"table": "07459", "contents": "Personer1", "region": ["0301"], "period": ["2020"]},
+    ]
+    for query in good:
+        assert SsbSource.check_query(query) == [], query
+
+
+def test_found_through_its_entry_point() -> None:
+    eps = importlib.metadata.entry_points(group="regionplan")
+    (ep,) = [e for e in eps if e.name == "ssb"]
+    module = ep.load()
+    assert module.SsbSource is SsbSource
+    seen: dict[str, Any] = {}
+    module.regionplan_register_sources(lambda name, cls: seen.__setitem__(name, cls))
+    assert seen == {"ssb": SsbSource}
+
+
+def test_found_by_the_plugin_manager(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("REGIONPLAN_LOAD_PLUGINS", raising=False)
+    from regionplan.plugins import Extensions, make_plugin_manager
+
+    try:
+        pm = make_plugin_manager(load_entrypoints=True)
+    except ModuleNotFoundError as exc:  # a built-in plugin module not written yet
+        pytest.skip(f"regionplan's built-in plugins are incomplete: {exc}")
+    assert pm.get_plugin("ssb") is not None
+    assert Extensions.collect(pm).sources.get("ssb") is SsbSource
