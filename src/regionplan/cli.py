@@ -70,8 +70,10 @@ def _run(action: Callable[[], Any]) -> Any:
     except Exception as exc:
         if _State.debug:
             raise
-        _fail(f"internal error ({type(exc).__name__}: {exc}); run again with --debug and report it",
-              EXIT_INTERNAL)
+        _fail(
+            f"internal error ({type(exc).__name__}: {exc}); run again with --debug and report it",
+            EXIT_INTERNAL,
+        )
 
 
 class _Group(click.Group):
@@ -219,7 +221,9 @@ def _parse_date(text: str | None) -> dt.date | None:
 @click.option("--lang", default="nb", help="Language of labels (nb or en).")
 @_offline
 @_cache
-def evaluate(path: Path, as_of: str | None, fmt: str, lang: str, offline: bool, cache_dir: Path | None) -> None:
+def evaluate(
+    path: Path, as_of: str | None, fmt: str, lang: str, offline: bool, cache_dir: Path | None
+) -> None:
     """Evaluate every target and goal of a plan on its data."""
     from regionplan.evaluation import evaluate as run_evaluation
     from regionplan.planfile import load_plan
@@ -240,13 +244,21 @@ def evaluate(path: Path, as_of: str | None, fmt: str, lang: str, offline: bool, 
 @cli.command()
 @click.argument("path", type=click.Path(path_type=Path))
 @click.option("--format", "fmt", default="html", help="Output format: html, md, json, dot, or a plugin's.")
-@click.option("-o", "--output", type=click.Path(path_type=Path), help="File to write (default: standard output).")
+@click.option(
+    "-o", "--output", type=click.Path(path_type=Path), help="File to write (default: standard output)."
+)
 @_as_of
 @click.option("--lang", default="nb", help="Language of labels (nb or en).")
 @_offline
 @_cache
 def report(
-    path: Path, fmt: str, output: Path | None, as_of: str | None, lang: str, offline: bool, cache_dir: Path | None
+    path: Path,
+    fmt: str,
+    output: Path | None,
+    as_of: str | None,
+    lang: str,
+    offline: bool,
+    cache_dir: Path | None,
 ) -> None:
     """Write a report of a plan's evaluation."""
     from regionplan.evaluation import evaluate as run_evaluation
@@ -301,12 +313,23 @@ def fetch(path: Path, cache_dir: Path | None) -> None:
 
 @cli.command()
 @click.argument("directory", type=click.Path(path_type=Path))
-@click.option("--from", "template", type=click.Path(path_type=Path), required=True,
-              help="The plan folder to start from, e.g. examples/gardermoregionen.")
+@click.option(
+    "--from",
+    "template",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="The plan folder to start from, e.g. examples/gardermoregionen.",
+)
 @click.option("--name", required=True, help="The new region's name.")
 @click.option("--id", "region_id", help="The new region's id (default: from the name).")
-@click.option("-m", "--municipality", "codes", multiple=True, required=True,
-              help="A member's current municipality code; repeat for each member.")
+@click.option(
+    "-m",
+    "--municipality",
+    "codes",
+    multiple=True,
+    required=True,
+    help="A member's current municipality code; repeat for each member.",
+)
 def new(directory: Path, template: Path, name: str, region_id: str | None, codes: tuple[str, ...]) -> None:
     """Make a plan for another region from an existing plan."""
     from regionplan.scaffold import new_plan

@@ -220,11 +220,14 @@ def build_dataset(
     mapping = (changes or CodeChanges.bundled()).mapping(vintage)
     why = {k: list(v) for k, v in (reasons or {}).items()}
     member_series: dict[str, Series] = {}
+    direct: dict[str, Series] = {}
     notes: dict[str, list[str]] = {}
     for metric in plan.metrics:
         if metric.derived or metric.id not in raw:
             continue
-        series = raw[metric.id]
+        series, region_rows = _split_region_rows(raw[metric.id], grp, plan.region.id)
+        if region_rows is not None:
+            direct[metric.id] = region_rows
         if series.values.size:
             try:
                 mapped = mapping.map_series(series, allow_partial=allow_partial)
@@ -245,6 +248,20 @@ def build_dataset(
         mid = metric.id
         unit = parse_unit(metric.unit)
         if metric.derived:
+            continue
+        if mid in direct and (mid not in member_series or member_series[mid].is_empty):
+            rows = direct[mid].select_areas(tuple(grp))
+            present = np.where(np.isnan(rows.values), 0, np.array([len(v) for v in grp.values()])[:, None])
+            out[mid] = MetricData(
+                mid,
+                member_series.get(mid, Series.empty(unit)),
+                rows,
+                present,
+                np.array([len(v) for v in grp.values()], dtype=np.int64),
+                tuple(why.get(mid, ())),
+                ("values given for the region as a whole",),
+            )
+            region_series[mid] = rows
             continue
         if mid not in member_series:
             empty = Series.empty(unit)
@@ -310,6 +327,19 @@ def build_dataset(
     return DataSet(grp, vintage, out)
 
 
+def _split_region_rows(
+    series: Series, groups: Mapping[str, Sequence[str]], region_id: str
+) -> tuple[Series, Series | None]:
+    """Separate rows given for a whole region (area ``region`` or a group id) from member rows."""
+    whole = [a for a in series.areas if a in groups or a == "region"]
+    if not whole:
+        return series, None
+    members = [a for a in series.areas if a not in whole]
+    rows = series.select_areas(whole)
+    renamed = tuple(region_id if a == "region" else a for a in rows.areas)
+    return series.select_areas(members), attrs.evolve(rows, areas=renamed)
+
+
 def _derived_presence(rs: Series, inputs: Sequence[MetricData]) -> tuple[np.ndarray, np.ndarray]:
     """Members behind a derived region value: the least coverage among its inputs."""
     n = inputs[0].n_members
@@ -334,7 +364,7 @@ def _empty_data(
     return MetricData(
         mid,
         members if members is not None else empty,
-        Series(tuple(grp), (), np.empty((len(grp), 0)), unit),
+        Series(list(grp), (), np.empty((len(grp), 0)), unit),
         np.zeros((len(grp), 0), dtype=np.int64),
         np.array([len(v) for v in grp.values()], dtype=np.int64),
         tuple(reasons),

@@ -8,7 +8,7 @@ escaped for each format.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from regionplan.graph import GoalGraph, NodeKind
 from regionplan.model import Plan
@@ -37,7 +37,9 @@ def _top_down(g: GoalGraph) -> list[str]:
     return [n for n in reversed(g.rollup_order()) if g.kind(n) == NodeKind.ELEMENT]
 
 
-def graph_tree(plan: Plan, g: GoalGraph, *, lang: str = "nb", status: Mapping[str, Status] | None = None) -> str:
+def graph_tree(
+    plan: Plan, g: GoalGraph, *, lang: str = "nb", status: Mapping[str, Status] | None = None
+) -> str:
     """An indented tree from the roots down; an element with several parents appears under each."""
     lines: list[str] = []
 
@@ -54,7 +56,7 @@ def graph_tree(plan: Plan, g: GoalGraph, *, lang: str = "nb", status: Mapping[st
     return "\n".join(lines)
 
 
-def _order(plan: Plan) -> object:
+def _order(plan: Plan) -> Callable[[str], int]:
     index = {e.id: i for i, e in enumerate(plan.elements)}
     return lambda node: index.get(node, len(index))
 
@@ -104,9 +106,15 @@ def dot_escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
 
 
-def graph_dot(plan: Plan, g: GoalGraph, *, lang: str = "nb", status: Mapping[str, Status] | None = None) -> str:
+def graph_dot(
+    plan: Plan, g: GoalGraph, *, lang: str = "nb", status: Mapping[str, Status] | None = None
+) -> str:
     """A Graphviz digraph, coloured by status when given."""
-    lines = ["digraph goals {", "  rankdir=BT;", '  node [shape=box, style="rounded,filled", fillcolor="#ffffff"];']
+    lines = [
+        "digraph goals {",
+        "  rankdir=BT;",
+        '  node [shape=box, style="rounded,filled", fillcolor="#ffffff"];',
+    ]
     for node in _top_down(g):
         label = _label(plan, g, node, lang)
         attrs = f'label="{dot_escape(label)}"'

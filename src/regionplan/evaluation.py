@@ -238,7 +238,8 @@ class Evaluation:
     def _repr_html_(self) -> str:
         from regionplan.notebook import evaluation_html
 
-        return evaluation_html(self)
+        html: str = evaluation_html(self)
+        return html
 
 
 # -- building evidence -------------------------------------------------------------------

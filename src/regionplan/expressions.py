@@ -128,8 +128,8 @@ def _check(node: ast.expr, refs: set[str]) -> None:
                 raise ExpressionError(f"the first argument of {node.func.id}() is a metric id", _col(node))
             refs.add(first.id)
             for arg in node.args[1:]:
-                whole = isinstance(arg, ast.Constant) and type(arg.value) is int
-                if not whole or (node.func.id != "index" and arg.value < 1):
+                years = arg.value if isinstance(arg, ast.Constant) and type(arg.value) is int else None
+                if years is None or (node.func.id != "index" and years < 1):
                     what = "a year" if node.func.id == "index" else "a whole number of years (1 or more)"
                     raise ExpressionError(f"{node.func.id}() takes {what} after the metric", _col(arg))
     else:
@@ -140,8 +140,8 @@ def _years(args: list[ast.expr], default: int = 1) -> int:
     if len(args) < 2:
         return default
     value = args[1]
-    assert isinstance(value, ast.Constant)
-    return int(value.value)
+    assert isinstance(value, ast.Constant) and isinstance(value.value, int)
+    return value.value
 
 
 # -- units -------------------------------------------------------------------------------
@@ -188,7 +188,8 @@ def result_unit(expr: Expression, units: Mapping[str, pint.Unit]) -> pint.Unit:
             return ureg.percent
         return unit_of(node.args[0])
 
-    return unit_of(expr.tree)
+    unit: pint.Unit = unit_of(expr.tree)
+    return unit
 
 
 # -- evaluation ----------------------------------------------------------------------------
@@ -262,7 +263,9 @@ def evaluate(expr: Expression, series: Mapping[str, Series], unit: pint.Unit | s
 
     def ev(node: ast.expr) -> tuple[np.ndarray, Any]:
         if isinstance(node, ast.Constant):
-            return np.full((len(grid.areas), len(grid.times)), float(node.value)), ureg.dimensionless
+            assert isinstance(node.value, int | float)
+            shape = (len(grid.areas), len(grid.times))
+            return np.full(shape, float(node.value)), ureg.dimensionless
         if isinstance(node, ast.Name):
             return placed[node.id], series[node.id].unit
         if isinstance(node, ast.UnaryOp):

@@ -209,7 +209,7 @@ class GoalGraph:
 
     def elements_by_sdg(self, code: str) -> list[str]:
         """Elements aligned with an SDG goal (``"8"``) or target (``"8.5"``)."""
-        out = []
+        out: list[str] = []
         for n, data in self._g.nodes(data=True):
             if data.get("kind") != NodeKind.SDG:
                 continue

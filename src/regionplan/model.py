@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from collections.abc import Iterator, Mapping
-from typing import Any
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any, TypeVar
 
 import attrs
 
@@ -50,13 +50,15 @@ def _location_field() -> Any:
     return attrs.field(default=None, eq=False, repr=False)
 
 
+def _label_texts(texts: Mapping[str, str] | Iterable[tuple[str, str]]) -> tuple[tuple[str, str], ...]:
+    return tuple(sorted(dict(texts).items()))
+
+
 @attrs.frozen
 class Label:
     """A text in one or more languages, e.g. ``Label({"nb": "Arbeidsplasser", "en": "Jobs"})``."""
 
-    texts: tuple[tuple[str, str], ...] = attrs.field(
-        converter=lambda t: tuple(sorted(dict(t).items())) if isinstance(t, Mapping) else tuple(t)
-    )
+    texts: tuple[tuple[str, str], ...] = attrs.field(converter=_label_texts)
 
     @classmethod
     def of(cls, text: str | Mapping[str, str] | Label | None, lang: str = DEFAULT_LANGUAGE) -> Label:
@@ -435,10 +437,14 @@ class Plan:
     def _repr_html_(self) -> str:
         from regionplan.notebook import plan_html
 
-        return plan_html(self)
+        html: str = plan_html(self)
+        return html
 
 
-def _find(items: tuple[Any, ...], id: str, what: str) -> Any:
+_T = TypeVar("_T", Element, Metric, Actor, Target)
+
+
+def _find(items: tuple[_T, ...], id: str, what: str) -> _T:
     for item in items:
         if item.id == id:
             return item

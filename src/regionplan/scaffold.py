@@ -49,7 +49,9 @@ def _member(code: str, changes: CodeChanges) -> dict[str, Any]:
     codes: list[dict[str, Any]] = []
     validity = changes.validity(code)
     if validity.valid_until is not None and validity.valid_until < today:
-        raise RegionplanError(f"the code {code} ({name}) ceased after {validity.valid_until}; give the current code")
+        raise RegionplanError(
+            f"the code {code} ({name}) ceased after {validity.valid_until}; give the current code"
+        )
     for old in changes.predecessors(code):
         v = changes.validity(old)
         entry: dict[str, Any] = {"code": old}
@@ -135,8 +137,14 @@ def new_plan(
                 actor_id = f"{m['id']}-kommune"
                 new_actor_ids.append(actor_id)
                 kind = template_actor.get("kind", "municipality") if template_actor else "municipality"
-                kept.append({"id": actor_id, "name": {"nb": f"{m['name']} kommune", "en": f"{m['name']} municipality"},
-                             "kind": kind, "municipality": m["id"]})
+                kept.append(
+                    {
+                        "id": actor_id,
+                        "name": {"nb": f"{m['name']} kommune", "en": f"{m['name']} municipality"},
+                        "kind": kind,
+                        "municipality": m["id"],
+                    }
+                )
             doc["actors"] = kept
     for doc in docs.values():
         if isinstance(doc, dict) and isinstance(doc.get("elements"), list):

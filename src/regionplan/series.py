@@ -26,6 +26,26 @@ __all__ = ["Observations", "Provenance", "Series"]
 SSB_LICENCE = "CC BY 4.0"
 
 
+def _objects(values: Any) -> np.ndarray:
+    return np.asarray(values, dtype=object)
+
+
+def _floats(values: Any) -> np.ndarray:
+    return np.asarray(values, dtype=float)
+
+
+def _areas(values: Iterable[str]) -> tuple[str, ...]:
+    return tuple(values)
+
+
+def _periods(values: Iterable[Period]) -> tuple[Period, ...]:
+    return tuple(values)
+
+
+def _provenances(values: Iterable[Provenance]) -> tuple[Provenance, ...]:
+    return tuple(values)
+
+
 def _array_eq(a: np.ndarray, b: np.ndarray) -> bool:
     return a.shape == b.shape and bool(np.array_equal(a, b, equal_nan=a.dtype.kind == "f"))
 
@@ -65,9 +85,9 @@ class Observations:
     :class:`~regionplan.periods.PeriodSpec` says how to read them.
     """
 
-    areas: np.ndarray = attrs.field(converter=lambda a: np.asarray(a, dtype=object))
-    periods: np.ndarray = attrs.field(converter=lambda a: np.asarray(a, dtype=object))
-    values: np.ndarray = attrs.field(converter=lambda a: np.asarray(a, dtype=float))
+    areas: np.ndarray = attrs.field(converter=_objects)
+    periods: np.ndarray = attrs.field(converter=_objects)
+    values: np.ndarray = attrs.field(converter=_floats)
     unit: str | None
     provenance: Provenance
 
@@ -96,11 +116,11 @@ class Series:
         provenance: where the values came from.
     """
 
-    areas: tuple[str, ...] = attrs.field(converter=tuple)
-    periods: tuple[Period, ...] = attrs.field(converter=tuple)
+    areas: tuple[str, ...] = attrs.field(converter=_areas)
+    periods: tuple[Period, ...] = attrs.field(converter=_periods)
     values: np.ndarray
     unit: pint.Unit
-    provenance: tuple[Provenance, ...] = attrs.field(default=(), converter=tuple)
+    provenance: tuple[Provenance, ...] = attrs.field(default=(), converter=_provenances)
 
     def __attrs_post_init__(self) -> None:
         shape = (len(self.areas), len(self.periods))
@@ -183,7 +203,8 @@ class Series:
     def row(self, area: str) -> np.ndarray:
         """The values of one area (a read-only view)."""
         try:
-            return self.values[self.areas.index(area)]
+            row: np.ndarray = self.values[self.areas.index(area)]
+            return row
         except ValueError:
             msg = f"no area {area!r} in this series"
             raise KeyError(msg) from None

@@ -385,7 +385,7 @@ class DefaultPolicy(StatusPolicy):
         _set(status, reason, ~enough, INSUFFICIENT, "too_few_points")
         _set(status, reason, ok, ON_TRACK, "projection_meets")
         _set(status, reason, np.ones(n, dtype=bool), OFF_TRACK, "projection_misses")
-        category = np.array([Status.from_code(s).value for s in status], dtype=object)
+        category = np.array([Status.from_code(int(s)).value for s in status], dtype=np.object_)
         return Judgement(
             status,
             reason,

@@ -53,10 +53,10 @@ _extra: list[tuple[str, str]] = []  # (definition, plugin name), for registries 
 
 
 @functools.cache
-def _build() -> pint.UnitRegistry:
+def _build() -> pint.UnitRegistry[Any]:
     import pint
 
-    ureg = pint.UnitRegistry(
+    ureg: pint.UnitRegistry[Any] = pint.UnitRegistry(
         on_redefinition="raise",
         autoconvert_offset_to_baseunit=True,
         cache_folder=None,
@@ -66,7 +66,7 @@ def _build() -> pint.UnitRegistry:
     return ureg
 
 
-def registry() -> pint.UnitRegistry:
+def registry() -> pint.UnitRegistry[Any]:
     """Return the library's unit registry, building it on first call."""
     return _build()
 
@@ -95,7 +95,7 @@ def define_units(definitions: Iterable[str], *, plugin: str) -> None:
             _extra.append((definition, plugin))
 
 
-def _known(ureg: pint.UnitRegistry, name: str) -> bool:
+def _known(ureg: pint.UnitRegistry[Any], name: str) -> bool:
     try:
         ureg.parse_units(name)
     except Exception:
