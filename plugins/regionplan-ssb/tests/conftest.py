@@ -131,6 +131,10 @@ class FakeSsb:
     base_url: str = ""
     headers: dict[str, str] = attrs.field(factory=dict)
     lock: threading.Lock = attrs.field(factory=threading.Lock)
+    #: The synthetic table's region codes, years and value rule, for tests.
+    regions: tuple[str, ...] = tuple(SYN_REGIONS)
+    years: tuple[str, ...] = tuple(SYN_YEARS)
+    synthetic_value: Any = staticmethod(synthetic_value)
 
     def count(self, part: str = "") -> int:
         with self.lock:
@@ -205,8 +209,8 @@ class FakeSsb:
         return 200, out
 
 
-class _Handler(BaseHTTPRequestHandler):
-    server: _Server
+class Handler(BaseHTTPRequestHandler):
+    server: Server
     protocol_version = "HTTP/1.1"
 
     def log_message(self, format: str, *args: Any) -> None:  # quiet
@@ -258,28 +262,9 @@ class _Handler(BaseHTTPRequestHandler):
             self.close_connection = True
 
 
-class _Server(ThreadingHTTPServer):
+class Server(ThreadingHTTPServer):
     daemon_threads = True
     fake: FakeSsb
-
-
-@pytest.fixture
-def ssb() -> Iterator[FakeSsb]:
-    """A fake SSB with table 03024 (the real captured response) and a synthetic 07459."""
-    fake = FakeSsb()
-    fake.tables["03024"] = {None: load("ssb_v2_03024_jsonstat2_response.json")}
-    fake.tables["07459"] = {None: synthetic_table(), "agg_KommSummer": synthetic_table(True)}
-    server = _Server(("127.0.0.1", 0), _Handler)
-    server.fake = fake
-    fake.base_url = f"http://127.0.0.1:{server.server_address[1]}/api/pxwebapi/v2"
-    thread = threading.Thread(target=server.serve_forever, args=(0.02,), daemon=True)
-    thread.start()
-    try:
-        yield fake
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
 
 
 @attrs.define
@@ -295,6 +280,25 @@ class FakeTime:
     def sleep(self, seconds: float) -> None:
         self.sleeps.append(seconds)
         self.now += seconds
+
+
+@pytest.fixture
+def ssb() -> Iterator[FakeSsb]:
+    """A fake SSB with table 03024 (the real captured response) and a synthetic 07459."""
+    fake = FakeSsb()
+    fake.tables["03024"] = {None: load("ssb_v2_03024_jsonstat2_response.json")}
+    fake.tables["07459"] = {None: synthetic_table(), "agg_KommSummer": synthetic_table(True)}
+    server = Server(("127.0.0.1", 0), Handler)
+    server.fake = fake
+    fake.base_url = f"http://127.0.0.1:{server.server_address[1]}/api/pxwebapi/v2"
+    thread = threading.Thread(target=server.serve_forever, args=(0.02,), daemon=True)
+    thread.start()
+    try:
+        yield fake
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
 
 
 @pytest.fixture

@@ -15,12 +15,16 @@ from regionplan_ssb import SsbSource
 from regionplan_ssb.cache import ResponseCache
 from regionplan_ssb.client import RateLimiter
 
-from conftest import ERRORS, SYN_REGIONS, SYN_YEARS, FakeSsb, FakeTime, synthetic_value
 from regionplan.errors import DataSourceError
 from regionplan.series import Observations
 from regionplan.sources import SourceRequest
 
 Make = Callable[..., SsbSource]
+FakeSsb = Any  # conftest.FakeSsb
+FakeTime = Any  # conftest.FakeTime
+
+DATA = Path(__file__).parent / "data"
+ERRORS = json.loads((DATA / "error_responses.json").read_text(encoding="utf-8"))["v2"]["400_bodies"]
 
 
 def salmon(contents: str, group: str, **extra: Any) -> SourceRequest:
@@ -96,8 +100,8 @@ def test_several_tables_one_data_request_each(make_source: Make, ssb: FakeSsb) -
     source.prepare([*SALMON, *people])
     assert ssb.count("/data") == 2 and ssb.count("/metadata") == 2
     obs = source.fetch(people[0])
-    region, year = SYN_REGIONS.index("3209"), SYN_YEARS.index("2021")
-    assert at(obs, "2021", "3209") == synthetic_value(region, 1, year)
+    region, year = ssb.regions.index("3209"), ssb.years.index("2021")
+    assert at(obs, "2021", "3209") == ssb.synthetic_value(region, 1, year)
     assert set(obs.areas) == {"3209", "0301"}
     assert obs.unit == "person"
     assert min(obs.periods) == "2020" and min(source.fetch(people[2]).periods) == "2022"
@@ -115,14 +119,14 @@ def test_region_code_list_strips_prefix(make_source: Make, ssb: FakeSsb) -> None
     obs = make_source().fetch(request)  # no prepare: fetched on demand
     assert set(obs.areas) == {"3209", "0301"}
     # Kjonn left out: SSB (here the fake) sums both sexes
-    expected = sum(synthetic_value(0, k, 0, codelist=True) for k in (0, 1))
+    expected = sum(ssb.synthetic_value(0, k, 0, codelist=True) for k in (0, 1))
     assert at(obs, "2019", "3209") == expected
     assert "codelist[Region]=agg_KommSummer" in obs.provenance.query
     assert "outputValues[Region]=aggregated" in obs.provenance.query
     assert "agg_KommSummer" in obs.provenance.notes
 
 
-def test_sum_over_selected_values(make_source: Make) -> None:
+def test_sum_over_selected_values(make_source: Make, ssb: FakeSsb) -> None:
     query = {
         "table": "07459",
         "contents": "Personer1",
@@ -132,9 +136,9 @@ def test_sum_over_selected_values(make_source: Make) -> None:
         "period": "top(1)",
     }
     obs = make_source().fetch(SourceRequest(metric="pop", query=query))
-    year = len(SYN_YEARS) - 1
+    year = len(ssb.years) - 1
     assert list(obs.periods) == ["2024"]
-    assert obs.values[0] == synthetic_value(1, 0, year) + synthetic_value(1, 1, year)
+    assert obs.values[0] == ssb.synthetic_value(1, 0, year) + ssb.synthetic_value(1, 1, year)
     assert "summed over Kjonn (1, 2)" in obs.provenance.notes
 
 
