@@ -208,11 +208,7 @@ def datasets(draw: st.DrawFn) -> tuple[dict[str, Any], dict[tuple[str, str, str]
         "size": [len(dims[d]) for d in ids],
         "role": {"geo": ["Region"], "time": ["Tid"], "metric": ["ContentsCode"]},
         "dimension": {
-            d: {
-                "category": {
-                    "index": codes if index_as_list else {c: i for i, c in enumerate(codes)}
-                }
-            }
+            d: {"category": {"index": codes if index_as_list else {c: i for i, c in enumerate(codes)}}}
             for d, codes in dims.items()
         },
         "value": ({str(i): v for i, v in enumerate(values) if v is not None} if sparse else values),
@@ -238,9 +234,7 @@ def test_encode_decode_round_trip(
             assert (metric, area, period) not in got
             got[(metric, area, period)] = float(value)
     assert got == {k: float(v) for k, v in expected.items() if v is not None}
-    assert math.prod(doc["size"]) == len(expected) * len(
-        doc["dimension"]["Kjonn"]["category"]["index"]
-    )
+    assert math.prod(doc["size"]) == len(expected) * len(doc["dimension"]["Kjonn"]["category"]["index"])
 
 
 # -- the file source ------------------------------------------------------------------
@@ -266,9 +260,7 @@ def test_file_source_reads_the_real_file(tmp_path: Path) -> None:
     assert obs.provenance.source == "jsonstat"
     assert obs.provenance.retrieved is not None
 
-    weight = source.fetch(
-        SourceRequest(metric="w", query={**query, "contents": "Vekt", "unit": "t"})
-    )
+    weight = source.fetch(SourceRequest(metric="w", query={**query, "contents": "Vekt", "unit": "t"}))
     assert weight.unit == "t" and weight.values[0] == 255
 
 

@@ -489,10 +489,7 @@ def decode_jsonstat(
             raise DataSourceError(f"the filter on dimension {dim_id!r} keeps no category")
         positions = [dim.position(c) for c in codes]
         if dim_id not in keep and dim_id not in summed and len(positions) != 1:
-            msg = (
-                f"dimension {dim_id!r} has {len(positions)} categories "
-                f"({_preview(codes)}); choose one"
-            )
+            msg = f"dimension {dim_id!r} has {len(positions)} categories ({_preview(codes)}); choose one"
             raise DataSourceError(msg)
         values = np.take(values, positions, axis=axis)
         kept_codes[dim_id] = tuple(codes)
@@ -651,9 +648,7 @@ class JsonStatFileSource(DataSource):
                 query=_describe(query),
                 retrieved=retrieved,
                 licence=str(query.get("licence") or ""),
-                credit=str(
-                    query.get("credit") or (f"Kilde: {dataset.source}" if dataset.source else "")
-                ),
+                credit=str(query.get("credit") or (f"Kilde: {dataset.source}" if dataset.source else "")),
                 publisher=dataset.source,
                 url=str(path),
             )
