@@ -105,6 +105,7 @@ class TargetResult:
     missing: tuple[str, ...]
     facts: Mapping[str, float]
     coverage: tuple[int, int] | None
+    other: Metric | None = None
 
     def explain(self, lang: str = "en") -> str:
         """A sentence or two saying why the target has its status."""
@@ -560,7 +561,19 @@ def evaluate(
             as_of=as_of_time,
         )
         judgement = policy.judge(evidence, projector)
-        results.extend(_target_results(plan, target, metric, areas, rows, judgement, dataset, projector.name))
+        results.extend(
+            _target_results(
+                plan,
+                metrics.get(target.other or ""),
+                target,
+                metric,
+                areas,
+                rows,
+                judgement,
+                dataset,
+                projector.name,
+            )
+        )
     goals = _roll_up(plan, graph, areas, results, ext, rollup)
     return Evaluation(plan, graph, dataset, day, areas, tuple(results), goals, rollup)
 
@@ -580,6 +593,7 @@ def _as_date(value: dt.date | str | None) -> dt.date:
 
 def _target_results(
     plan: Plan,
+    other: Metric | None,
     target: Target,
     metric: Metric,
     areas: Sequence[str],
@@ -657,6 +671,7 @@ def _target_results(
                 thresholds=dict(j.thresholds),
                 measure=_f(j.measure[i]),
                 missing=rows.missing if status is Status.INSUFFICIENT_DATA else (),
+                other=other,
                 facts=facts,
                 coverage=coverage,
             )

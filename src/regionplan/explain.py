@@ -86,7 +86,7 @@ def explain_target(result: TargetResult, lang: str = "en") -> str:
         )
         parts.append(f"{title} {first} {'og' if lang == 'nb' else 'and'} {second}: {status_word.lower()}.")
     elif result.target.kind is TargetKind.GROWTH_VS and result.latest and result.baseline:
-        other = result.target.other or ""
+        other = result.other.title.get(lang) if result.other else (result.target.other or "")
         parts.append(
             words["gap"].format(
                 metric=result.metric.title.get(lang),

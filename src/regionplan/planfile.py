@@ -422,6 +422,8 @@ class _Parts:
     metrics: list[Metric] = attrs.field(factory=list)
     targets: list[Target] = attrs.field(factory=list)
     files: list[str] = attrs.field(factory=list)
+    #: metrics whose file states a period (the others take their inputs')
+    stated_periods: set[str] = attrs.field(factory=set)
 
 
 _TOP = ("regionplan", "plan", "include", "region", "actors", "elements", "metrics", "targets")
@@ -829,6 +831,8 @@ def _read_document(r: _Reader, root: Node, parts: _Parts) -> list[tuple[str, Loc
         for item in r.seq(f.get(section), section):
             if (value := read(r, item)) is not None:
                 into.append(value)
+                if section == "metrics" and isinstance(item, MapNode) and "period" in item.keys():
+                    parts.stated_periods.add(value.id)
     includes = []
     for item in r.seq(f.get("include"), "include"):
         if (s := r.scalar(item, "include")) is not None:
@@ -998,11 +1002,41 @@ def _assemble(r: _Reader, parts: _Parts, root: Path, main: Path) -> Plan | None:
         region=parts.regions[0],
         actors=tuple(parts.actors),
         elements=tuple(parts.elements),
-        metrics=tuple(parts.metrics),
+        metrics=_inherit_periods(parts.metrics, parts.stated_periods),
         targets=tuple(parts.targets),
         files=tuple(parts.files),
         base_dir=str(root),
     )
+
+
+def _inherit_periods(metrics: list[Metric], stated: set[str]) -> tuple[Metric, ...]:
+    """A derived metric that states no period counts at the same point as its first input."""
+    from regionplan.expressions import ExpressionError, parse
+
+    by_id = {m.id: m for m in metrics}
+    resolved: dict[str, PeriodSpec] = {}
+
+    def spec(mid: str, seen: frozenset[str]) -> PeriodSpec:
+        if mid in resolved:
+            return resolved[mid]
+        m = by_id[mid]
+        result = m.period
+        if m.derived and mid not in stated and mid not in seen:
+            try:
+                refs = sorted(parse(m.derived).references & set(by_id))
+            except ExpressionError:
+                refs = []
+            if refs:
+                first = _first_reference(m.derived, refs)
+                result = spec(first, seen | {mid})
+        resolved[mid] = result
+        return result
+
+    return tuple(attrs.evolve(m, period=spec(m.id, frozenset())) for m in metrics)
+
+
+def _first_reference(text: str, refs: list[str]) -> str:
+    return min(refs, key=lambda r: m.start() if (m := re.search(rf"\b{re.escape(r)}\b", text)) else 1 << 30)
 
 
 def load_plan(path: str | Path, *, extensions: Any = None) -> Plan:

@@ -267,6 +267,9 @@ class Evidence:
     def latest(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Latest time, latest value and the count of observations from the baseline on."""
         v = self.since_base()
+        if v.shape[1] == 0:
+            nan = np.full(v.shape[0], np.nan)
+            return nan, nan.copy(), np.zeros(v.shape[0], dtype=np.int64)
         mask = ~np.isnan(v)
         count = mask.sum(axis=1)
         idx = np.where(count > 0, v.shape[1] - 1 - np.argmax(mask[:, ::-1], axis=1), 0)
@@ -344,7 +347,8 @@ class DefaultPolicy(StatusPolicy):
         with np.errstate(invalid="ignore", divide="ignore"):
             progress = np.where(required != 0, (y_latest - y_base) / required, np.nan)
 
-        _set(status, reason, count == 0, INSUFFICIENT, "no_data")
+        has_any = ~np.all(np.isnan(ev.values), axis=1) if ev.values.shape[1] else np.zeros(n, dtype=bool)
+        _set(status, reason, ~has_any, INSUFFICIENT, "no_data")
         _set(status, reason, np.isnan(ev.base_value), INSUFFICIENT, "no_baseline")
         _set(status, reason, count < 2, INSUFFICIENT, "one_point")
 
@@ -434,7 +438,8 @@ class OpenSdgPolicy(StatusPolicy):
         direction = ev.direction.astype(float)
         has_goal = ~np.isnan(ev.goal)
 
-        _set(status, reason, count == 0, INSUFFICIENT, "no_data")
+        has_any = ~np.all(np.isnan(ev.values), axis=1) if ev.values.shape[1] else np.zeros(n, dtype=bool)
+        _set(status, reason, ~has_any, INSUFFICIENT, "no_data")
         _set(status, reason, np.isnan(base), INSUFFICIENT, "no_baseline")
         _set(status, reason, direction == 0, INSUFFICIENT, "unsupported_direction")
         _set(status, reason, (count < 2) | (latest_t - t0 < 1 - 1e-9), INSUFFICIENT, "one_point")

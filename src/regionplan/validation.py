@@ -474,7 +474,10 @@ def _check_quality(plan: Plan, graph: GoalGraph) -> list[Problem]:
                     "add 'responsible: [actor-id]': who does what in following up the plan?",
                 )
             )
-        if e.kind is ElementKind.ACTION and not graph.children(e.id):
+        doers = [
+            c for c in graph.children(e.id) if graph.kind(c) == "element" and graph.obj(c).kind.is_action
+        ]
+        if e.kind is ElementKind.ACTION and not doers:
             out.append(
                 _warn(
                     P.EMPTY_ACTION,
