@@ -469,7 +469,7 @@ def _trajectory(
     t = base.time
     while t <= deadline_time + 1e-9:
         value = base.value + (goal - base.value) * (t - base.time) / span
-        label = metric.period.read(str(int(round(t - offset)))).label
+        label = metric.period.read(str(round(t - offset))).label
         out.append(Point(label, float(t), float(value)))
         t += 1.0
     return tuple(out)

@@ -831,7 +831,7 @@ def _read_document(r: _Reader, root: Node, parts: _Parts) -> list[tuple[str, Loc
         for item in r.seq(f.get(section), section):
             if (value := read(r, item)) is not None:
                 into.append(value)
-                if section == "metrics" and isinstance(item, MapNode) and "period" in item.keys():
+                if section == "metrics" and isinstance(item, MapNode) and "period" in item.keys():  # noqa: SIM118
                     parts.stated_periods.add(value.id)
     includes = []
     for item in r.seq(f.get("include"), "include"):
