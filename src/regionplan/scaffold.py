@@ -56,15 +56,16 @@ def _member(code: str, changes: CodeChanges) -> dict[str, Any]:
         v = changes.validity(old)
         entry: dict[str, Any] = {"code": old}
         if v.valid_from:
-            entry["from"] = v.valid_from
+            entry["from"] = v.valid_from.isoformat()
         if v.valid_until:
-            entry["until"] = v.valid_until
+            # the records give the first day a code is no longer valid; plan files the last day it is
+            entry["until"] = (v.valid_until - dt.timedelta(days=1)).isoformat()
         codes.append(entry)
     current: dict[str, Any] = {"code": code}
     if validity.valid_from:
-        current["from"] = validity.valid_from
+        current["from"] = validity.valid_from.isoformat()
     codes.append(current)
-    codes.sort(key=lambda c: c.get("from") or dt.date.min)
+    codes.sort(key=lambda c: c.get("from") or "")
     short = re.sub(r"\s*\(.*\)$", "", name)
     return {"id": slug(short), "name": name, "codes": codes}
 
