@@ -110,7 +110,7 @@ def new_plan(
     docs: dict[Path, Any] = {}
     for path in sorted(dest.rglob("*.y*ml")):
         docs[path] = y.load(path.read_text(encoding="utf-8"))
-    for path, doc in docs.items():
+    for doc in docs.values():
         if not isinstance(doc, dict):
             continue
         if "region" in doc:
