@@ -50,9 +50,9 @@ __all__ = [
     "ProjectionView",
     "RegionView",
     "Report",
-    "Section",
     "SdgRef",
     "SdgView",
+    "Section",
     "SourceCredit",
     "StatusCount",
     "StatusView",
@@ -139,6 +139,7 @@ WORDS: dict[str, dict[str, str]] = {
         "chart_data": "Tallene bak figuren",
         "chart_alt": "{title}: observert {first}–{last}, mål {goal} innen {deadline}",
         "of": "av",
+        "range": "{low} til {high}",
         "credit_default": "Kilde: {publisher}",
         "credit_table": "Kilde: {publisher}, tabell {table}",
         "generated_by": "Laget med regionplan",
@@ -215,6 +216,7 @@ WORDS: dict[str, dict[str, str]] = {
         "chart_data": "The figures behind the chart",
         "chart_alt": "{title}: observed {first}–{last}, target {goal} by {deadline}",
         "of": "of",
+        "range": "{low} to {high}",
         "credit_default": "Source: {publisher}",
         "credit_table": "Source: {publisher}, table {table}",
         "generated_by": "Made with regionplan",
@@ -479,10 +481,15 @@ class SdgView:
 
 @attrs.frozen
 class SourceCredit:
-    """One data source: what to print with the figures, and where to find them."""
+    """One data source: what to print with the figures, and where to find them.
+
+    ``label`` is the line to print: the source's credit line, else one made from its
+    publisher and table, else the source's name and table.
+    """
 
     source: str
     table: str
+    label: str
     credit: str
     publisher: str
     licence: str
@@ -581,7 +588,7 @@ class Report:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-able data: ISO dates, ``None`` for missing or non-finite numbers, lists for tuples."""
-        body = attrs.asdict(self, recurse=True, retain_collection_types=False, value_serializer=_serialize)
+        body = attrs.asdict(self, recurse=True, value_serializer=_serialize)
         return {"schema": SCHEMA_ID, "schema_version": SCHEMA_VERSION, **body}
 
 
@@ -731,9 +738,9 @@ class _Builder:
             p = r.projection
             low = p.low if math.isfinite(p.low) else None
             high = p.high if math.isfinite(p.high) else None
-            interval = (
-                f"{self.num(low, d)}–{self.num(high, d)}" if low is not None and high is not None else ""
-            )
+            interval = ""
+            if low is not None and high is not None:
+                interval = self.w("range", low=self.num(low, d), high=self.num(high, d))
             proj = ProjectionView(
                 p.method,
                 p.deadline,
@@ -961,18 +968,21 @@ class _Builder:
                 found.setdefault(key, (p, []))[1].append(metric.id)
         out = []
         for p, metrics in found.values():
-            credit = p.credit
-            if not credit and p.publisher:
-                credit = (
+            label = p.credit
+            if not label and p.publisher:
+                label = (
                     self.w("credit_table", publisher=p.publisher, table=p.table)
                     if p.table
                     else self.w("credit_default", publisher=p.publisher)
                 )
+            if not label:
+                label = f"{p.source}: {p.table}" if p.table else p.source
             out.append(
                 SourceCredit(
                     source=p.source,
                     table=p.table,
-                    credit=credit,
+                    label=label,
+                    credit=p.credit,
                     publisher=p.publisher,
                     licence=p.licence,
                     retrieved=p.retrieved.isoformat() if p.retrieved else "",
