@@ -597,6 +597,8 @@ def _serialize(_inst: Any, _field: Any, value: Any) -> Any:
         return value.isoformat()
     if isinstance(value, float) and not math.isfinite(value):
         return None
+    if isinstance(value, tuple):
+        return list(value)
     return value
 
 

@@ -114,7 +114,7 @@ class _Writer:
         self.out.append("  ".join("-" * w for w in widths))
         for status, cells in rows:
             cells[1] = _cut(cells[1], widths[1])
-            line = _line(cells, widths, right={2, 3})
+            line = _line(cells, widths, right={2, 3}).rstrip()
             self.out.append(self.paint(line, status))
 
     def status(self, status: StatusView | None) -> str:
