@@ -1,0 +1,247 @@
+"""The HTML report in a real browser: Debian's headless Chromium.
+
+Chromium runs from its own command line (``--dump-dom``, ``--screenshot``) and,
+to watch the console and the network, through the DevTools protocol over a pipe
+(``--remote-debugging-pipe``: JSON messages on file descriptors 3 and 4, so no
+websocket client is needed).
+
+The test is skipped only when Chromium is missing and ``REGIONPLAN_REQUIRE_BROWSER``
+is unset; CI sets it, so there a missing browser is a failure. Screenshots go to
+``test-artifacts/`` (git-ignored).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import select
+import shutil
+import subprocess
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from regionplan.plugins import Extensions, make_plugin_manager
+from regionplan.renderers import render
+from regionplan.report import build_report
+from test_report import demo_evaluation
+
+pytestmark = pytest.mark.browser
+
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+FLAGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-default-apps",
+    "--disable-extensions",
+    "--hide-scrollbars",
+    "--mute-audio",
+)
+
+
+def chromium() -> str:
+    found = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
+    if found:
+        return found
+    if os.environ.get("REGIONPLAN_REQUIRE_BROWSER"):
+        pytest.fail("chromium is not installed, and REGIONPLAN_REQUIRE_BROWSER is set")
+    pytest.skip("chromium is not installed (apt-get install chromium)")
+
+
+def run(browser: str, profile: Path, *args: str, timeout: float = 90) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [browser, *FLAGS, f"--user-data-dir={profile}", *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+
+
+class DevTools:
+    """A DevTools protocol session over ``--remote-debugging-pipe``."""
+
+    def __init__(self, browser: str, profile: Path) -> None:
+        to_browser_r, self._to_browser = os.pipe()
+        self._from_browser, from_browser_w = os.pipe()
+
+        def wire_pipes() -> None:  # in the child, before exec
+            os.dup2(to_browser_r, 3)
+            os.dup2(from_browser_w, 4)
+
+        # Chromium reads commands from fd 3 and writes replies and events to fd 4
+        self.proc = subprocess.Popen(
+            [browser, *FLAGS, f"--user-data-dir={profile}", "--remote-debugging-pipe", "about:blank"],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            pass_fds=(3, 4),
+            preexec_fn=wire_pipes,
+        )
+        os.close(to_browser_r)
+        os.close(from_browser_w)
+        self._buffer = b""
+        self._next = 0
+        self.events: list[dict[str, Any]] = []
+
+    def send(
+        self, method: str, params: dict[str, Any] | None = None, session: str | None = None
+    ) -> dict[str, Any]:
+        self._next += 1
+        message: dict[str, Any] = {"id": self._next, "method": method, "params": params or {}}
+        if session:
+            message["sessionId"] = session
+        os.write(self._to_browser, json.dumps(message).encode() + b"\0")
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            for reply in self._read(deadline - time.monotonic()):
+                if reply.get("id") == self._next:
+                    if "error" in reply:
+                        raise AssertionError(f"{method}: {reply['error']}")
+                    return dict(reply.get("result", {}))
+                self.events.append(reply)
+        raise TimeoutError(method)
+
+    def wait_for(self, method: str, session: str, timeout: float = 30) -> dict[str, Any]:
+        """Wait for an event, dismissing any JavaScript dialog that would block the page."""
+        deadline = time.monotonic() + timeout
+        handled = 0
+        while time.monotonic() < deadline:
+            dialogs = [e for e in self.events if e.get("method") == "Page.javascriptDialogOpening"]
+            for _ in dialogs[handled:]:
+                self.send("Page.handleJavaScriptDialog", {"accept": False}, session=session)
+            handled = len(dialogs)
+            for e in self.events:
+                if e.get("method") == method:
+                    return e
+            self.events.extend(self._read(min(deadline - time.monotonic(), 0.2)))
+        raise TimeoutError(method)
+
+    def drain(self, seconds: float) -> None:
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            self.events.extend(self._read(deadline - time.monotonic()))
+
+    def _read(self, timeout: float) -> Iterator[dict[str, Any]]:
+        ready, _, _ = select.select([self._from_browser], [], [], max(timeout, 0))
+        if ready:
+            chunk = os.read(self._from_browser, 1 << 20)
+            if not chunk:
+                raise EOFError("the browser closed the pipe")
+            self._buffer += chunk
+        *messages, self._buffer = self._buffer.split(b"\0")
+        for m in messages:
+            yield json.loads(m)
+
+    def close(self) -> None:
+        with contextlib.suppress(OSError, EOFError, TimeoutError):
+            self.send("Browser.close")
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        os.close(self._to_browser)
+        os.close(self._from_browser)
+
+
+def watch(browser: str, profile: Path, url: str) -> dict[str, list[Any]]:
+    """Load ``url`` and collect console errors, exceptions, dialogs and requests."""
+    tools = DevTools(browser, profile)
+    try:
+        target = tools.send("Target.createTarget", {"url": "about:blank"})["targetId"]
+        session = tools.send("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
+        for domain in ("Runtime", "Log", "Network", "Page"):
+            tools.send(f"{domain}.enable", session=session)
+        tools.events.clear()
+        tools.send("Page.navigate", {"url": url}, session=session)
+        tools.wait_for("Page.loadEventFired", session)
+        tools.drain(1.0)
+        events = [e for e in tools.events if e.get("sessionId") == session]
+    finally:
+        tools.close()
+    by = lambda name: [e["params"] for e in events if e.get("method") == name]  # noqa: E731
+    return {
+        "console_errors": [
+            p for p in by("Runtime.consoleAPICalled") if p.get("type") in {"error", "assert", "warning"}
+        ]
+        + [p for p in by("Log.entryAdded") if p["entry"].get("level") in {"error", "warning"}],
+        "exceptions": by("Runtime.exceptionThrown"),
+        "dialogs": by("Page.javascriptDialogOpening"),
+        "requests": [p["request"]["url"] for p in by("Network.requestWillBeSent")],
+        "loaded": by("Page.loadEventFired"),
+    }
+
+
+@pytest.fixture(scope="module")
+def builtin_extensions() -> Extensions:
+    """The built-in plugins only: installed plugins cannot change these tests."""
+    return Extensions.collect(make_plugin_manager(load_entrypoints=False))
+
+
+@pytest.fixture(scope="module")
+def browser() -> str:
+    return chromium()
+
+
+@pytest.mark.parametrize("lang", ["nb", "en"])
+def test_report_in_chromium(browser: str, builtin_extensions: Extensions, tmp_path: Path, lang: str) -> None:
+    evaluation = demo_evaluation(tmp_path / "plan", extensions=builtin_extensions)
+    html = render(evaluation, "html", lang=lang, extensions=builtin_extensions)
+    assert isinstance(html, str)
+    page = tmp_path / "report.html"
+    page.write_text(html, encoding="utf-8")
+    url = page.as_uri()
+
+    seen = watch(browser, tmp_path / "profile-cdp", url)
+    assert seen["loaded"], "the page never finished loading"
+    assert seen["console_errors"] == []
+    assert seen["exceptions"] == []
+    assert seen["requests"] == [url], "the report must not request anything but itself"
+
+    dom = run(browser, tmp_path / "profile-dom", "--dump-dom", url)
+    assert dom.returncode == 0, dom.stderr[-2000:]
+    report = build_report(evaluation, lang=lang)
+    main = report.headline[0]
+    assert main.status is not None
+    assert main.title in dom.stdout
+    assert main.status.label in dom.stdout
+    assert f'<html lang="{lang}">' in dom.stdout
+    assert dom.stdout.count("<svg") == len(report.charts)
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    shot = ARTIFACTS / f"report-{lang}.png"
+    shot.unlink(missing_ok=True)
+    result = run(browser, tmp_path / "profile-shot", f"--screenshot={shot}", "--window-size=1280,2600", url)
+    assert result.returncode == 0, result.stderr[-2000:]
+    data = shot.read_bytes()
+    assert data.startswith(b"\x89PNG\r\n\x1a\n") and len(data) > 20_000
+
+
+def test_hostile_plan_text_runs_nothing(browser: str, builtin_extensions: Extensions, tmp_path: Path) -> None:
+    evaluation = demo_evaluation(tmp_path / "plan", hostile=True, extensions=builtin_extensions)
+    html = render(evaluation, "html", extensions=builtin_extensions)
+    assert isinstance(html, str)
+    page = tmp_path / "hostile.html"
+    page.write_text(html, encoding="utf-8")
+    seen = watch(browser, tmp_path / "profile", page.as_uri())
+    assert seen["loaded"]
+    assert seen["dialogs"] == []  # no alert(1)
+    assert seen["exceptions"] == []
+    assert seen["requests"] == [page.as_uri()]  # <img src=x> stayed text
+    ARTIFACTS.mkdir(exist_ok=True)
+    shot = ARTIFACTS / "report-hostile.png"
+    result = run(
+        browser, tmp_path / "profile-shot", f"--screenshot={shot}", "--window-size=1280,1400", page.as_uri()
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
