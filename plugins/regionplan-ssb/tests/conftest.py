@@ -1,9 +1,12 @@
 """A local stand-in for SSB's PxWebApi v2: a real HTTP server on 127.0.0.1.
 
 It answers ``/tables/{id}/metadata`` and ``/tables/{id}/data`` from JSON-stat
-documents, slicing the data by ``valueCodes[...]`` as SSB does (unknown
-variables and values, missing mandatory variables and too many cells get SSB's
-documented 400 bodies). Tests queue faults for the next requests: slow replies,
+documents, slicing the data by ``valueCodes[...]`` as SSB does: value codes and
+the selection expressions ``*``, ``top(n)``, ``from(x)``, ``to(x)``,
+``[range(x,y)]``; variables left out are eliminated with their total
+(``eliminationValueCode``) or summed. Unknown variables and values, missing
+mandatory variables and too many cells get SSB's documented 400 bodies, a code
+asked twice a 500, an unknown table a 404. Tests queue faults for the next requests: slow replies,
 error statuses, truncated or replaced bodies. Every request is logged.
 """
 
@@ -13,6 +16,7 @@ import collections
 import copy
 import itertools
 import json
+import re
 import threading
 import time
 import urllib.parse
@@ -188,12 +192,18 @@ class FakeSsb:
             if var not in asked:
                 if dim.get("extension", {}).get("elimination") is False:
                     return 400, error_body("Missing selection for mandantory variable")
-                values = values.sum(axis=axis)
+                total = dim.get("extension", {}).get("eliminationValueCode")
+                values = np.take(values, index[total], axis=axis) if total in index else values.sum(axis=axis)
                 del out["dimension"][var]
                 continue
-            wanted = codes if asked[var] == "*" else asked[var].split(",")
-            if any(c not in index for c in wanted):
+            try:
+                wanted = select_codes(codes, asked[var])
+            except AskedTwice:
+                return 500, None
+            if wanted is None:
                 return 400, error_body("Non-existent value")
+            if not wanted:
+                return 400, error_body("Missing selection for mandantory variable")
             values = np.take(values, [index[c] for c in wanted], axis=axis)
             cat = out["dimension"][var]["category"]
             cat["index"] = {c: i for i, c in enumerate(wanted)}
@@ -207,6 +217,75 @@ class FakeSsb:
         out["value"] = values.reshape(-1).tolist()
         out["role"] = {r: [d for d in v if d in keep_ids] for r, v in doc["role"].items()}
         return 200, out
+
+
+class AskedTwice(Exception):
+    """A value code asked twice in one variable."""
+
+
+def split_codes(text: str) -> list[str]:
+    """``a,b,[range(x,y)]`` -> ``["a", "b", "range(x,y)"]``: commas inside brackets stay."""
+    out, depth, part = [], 0, ""
+    for ch in text:
+        if ch == "[":
+            depth += 1
+        elif ch == "]":
+            depth -= 1
+        elif ch == "," and depth == 0:
+            out.append(part)
+            part = ""
+            continue
+        if ch not in "[]":
+            part += ch
+    out.append(part)
+    return out
+
+
+def select_codes(codes: list[str], text: str) -> list[str] | None:
+    """The codes a ``valueCodes`` value selects, as PxWebApi v2 reads it (PxTools/PxWebApi,
+    ``SelectionExpressions``): codes and ``*``, ``x*``, ``*x``, ``top(n)``, ``from(x)``, ``to(x)``,
+    ``range(x,y)``, matched without regard to case, in the table's order. ``None``: a code or
+    a bound the table lacks (SSB: 400 "Non-existent value").
+
+    Raises:
+        AskedTwice: a code is asked twice (SSB answers HTTP 500 with an empty body).
+    """
+    lower = [c.lower() for c in codes]
+
+    def at(code: str) -> int | None:
+        return lower.index(code.lower()) if code.lower() in lower else None
+
+    chosen: set[int] = set()
+    literal: list[str] = []
+    for token in split_codes(text):
+        low = token.lower()
+        if token == "*":
+            chosen.update(range(len(codes)))
+        elif token.startswith("*"):
+            chosen.update(i for i, c in enumerate(lower) if c.endswith(low[1:]))
+        elif token.endswith("*"):
+            chosen.update(i for i, c in enumerate(lower) if c.startswith(low[:-1]))
+        elif m := re.fullmatch(r"top\((\d+)\)", low):
+            chosen.update(range(max(0, len(codes) - int(m.group(1))), len(codes)))
+        elif m := re.fullmatch(r"(from|to)\((.+)\)", low):
+            i = at(m.group(2))
+            if i is None:
+                return None
+            chosen.update(range(i, len(codes)) if m.group(1) == "from" else range(i + 1))
+        elif m := re.fullmatch(r"range\(([^,]+),([^,]+)\)", low):
+            i, j = at(m.group(1)), at(m.group(2))
+            if i is None or j is None:
+                return None
+            chosen.update(range(min(i, j), max(i, j) + 1))
+        else:
+            i = at(token)
+            if i is None:
+                return None
+            if low in literal:
+                raise AskedTwice(token)
+            literal.append(low)
+            chosen.add(i)
+    return [codes[i] for i in sorted(chosen)]
 
 
 class Handler(BaseHTTPRequestHandler):

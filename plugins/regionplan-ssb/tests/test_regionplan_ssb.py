@@ -59,12 +59,12 @@ def check_salmon(source: SsbSource, *, prepare: bool = True) -> None:
 # -- real data, few requests, cache ----------------------------------------------------
 
 
-def test_cold_run_one_data_request_per_table_and_published_values(make_source: Make, ssb: FakeSsb) -> None:
+def test_cold_run_one_request_per_table_and_published_values(make_source: Make, ssb: FakeSsb) -> None:
     source = make_source()
-    source.prepare(SALMON)
+    source.prepare(SALMON)  # four metrics of one table
     check_salmon(source, prepare=False)
-    assert ssb.count("/data") == 1
-    assert ssb.count("/metadata") == 1
+    assert ssb.count() == 1 and ssb.count("/tables/03024/data?") == 1
+    assert ssb.count("/metadata") == 0
     prov = source.fetch(SALMON[0]).provenance
     assert prov.source == "ssb" and prov.table == "03024"
     assert prov.licence == "CC BY 4.0"
@@ -73,6 +73,7 @@ def test_cold_run_one_data_request_per_table_and_published_values(make_source: M
     assert prov.url == "https://www.ssb.no/statbank/table/03024"
     assert prov.query.startswith(ssb.base_url + "/tables/03024/data?")
     assert "valueCodes[ContentsCode]=Vekt,Kilopris" in prov.query
+    assert "valueCodes[VareGrupper2]=01,02" in prov.query and "valueCodes[Tid]=*" in prov.query
     assert prov.retrieved is not None
 
 
@@ -80,13 +81,13 @@ def test_warm_cache_makes_zero_requests(make_source: Make, ssb: FakeSsb) -> None
     first = make_source()
     check_salmon(first)
     first.close()
-    before = ssb.count()
+    assert ssb.count() == 1
     second = make_source()
     check_salmon(second)
-    assert ssb.count() == before
+    assert ssb.count() == 1
 
 
-def test_several_tables_one_data_request_each(make_source: Make, ssb: FakeSsb) -> None:
+def test_several_tables_one_request_each(make_source: Make, ssb: FakeSsb) -> None:
     people = [
         SourceRequest(
             metric=f"women-{i}",
@@ -98,7 +99,11 @@ def test_several_tables_one_data_request_each(make_source: Make, ssb: FakeSsb) -
     ]
     source = make_source()
     source.prepare([*SALMON, *people])
-    assert ssb.count("/data") == 2 and ssb.count("/metadata") == 2
+    assert ssb.count() == 2 and ssb.count("/metadata") == 0
+    assert ssb.count("/tables/03024/data?") == 1 and ssb.count("/tables/07459/data?") == 1
+    # the plan's areas are picked from all regions: SSB refuses a request naming one it lacks
+    (people_url,) = [u for u in ssb.log if "07459" in u]
+    assert "valueCodes[Region]=*" in people_url and "valueCodes[Tid]=from(2020)" in people_url
     obs = source.fetch(people[0])
     region, year = ssb.regions.index("3209"), ssb.years.index("2021")
     assert at(obs, "2021", "3209") == ssb.synthetic_value(region, 1, year)
@@ -106,7 +111,12 @@ def test_several_tables_one_data_request_each(make_source: Make, ssb: FakeSsb) -
     assert obs.unit == "person"
     assert min(obs.periods) == "2020" and min(source.fetch(people[2]).periods) == "2022"
     check_salmon(source, prepare=False)
-    assert ssb.count("/data") == 2
+    assert ssb.count() == 2
+    warm = make_source()
+    warm.prepare([*SALMON, *people])
+    check_salmon(warm, prepare=False)
+    assert at(warm.fetch(people[0]), "2021", "3209") == ssb.synthetic_value(region, 1, year)
+    assert ssb.count() == 2  # warm: no request
 
 
 def test_region_code_list_strips_prefix(make_source: Make, ssb: FakeSsb) -> None:
@@ -126,6 +136,42 @@ def test_region_code_list_strips_prefix(make_source: Make, ssb: FakeSsb) -> None
     assert "agg_KommSummer" in obs.provenance.notes
 
 
+def test_queries_selecting_different_variables_share_one_request(make_source: Make, ssb: FakeSsb) -> None:
+    women = SourceRequest("women", {"table": "07459", "contents": "Personer1", "select": {"Kjonn": "2"}})
+    everyone = SourceRequest("all", {"table": "07459", "contents": "Personer1"})  # Kjonn left to SSB
+    source = make_source()
+    source.prepare([women, everyone])
+    assert ssb.count("/data") == 1 and "valueCodes[Kjonn]=*" in ssb.log[0]
+    # Kjonn has no total code in the answer: whether SSB may add it up is in the metadata
+    assert ssb.count("/metadata") == 1
+    region, year = ssb.regions.index("3209"), ssb.years.index("2022")
+    assert at(source.fetch(women), "2022", "3209") == ssb.synthetic_value(region, 1, year)
+    both = sum(ssb.synthetic_value(region, k, year) for k in (0, 1))
+    obs = source.fetch(everyone)
+    assert at(obs, "2022", "3209") == both
+    assert "Kjonn (sum of its values)" in obs.provenance.notes
+
+
+def test_a_total_code_in_the_answer_is_used_to_leave_a_variable_out(make_source: Make, ssb: FakeSsb) -> None:
+    doc = ssb.tables["07459"][None]
+    shape = [len(ssb.regions), 2, 1, len(ssb.years)]
+    values = np.array(doc["value"]).reshape(shape)
+    kjonn = doc["dimension"]["Kjonn"]
+    kjonn["category"]["index"] = {"0": 0, "1": 1, "2": 2}
+    kjonn["extension"]["eliminationValueCode"] = "0"  # SYNTHETIC: "0" as both sexes
+    doc["value"] = np.concatenate([values.sum(axis=1, keepdims=True), values], axis=1).reshape(-1).tolist()
+    doc["size"][1] = 3
+    women = SourceRequest("women", {"table": "07459", "contents": "Personer1", "select": {"Kjonn": "2"}})
+    everyone = SourceRequest("all", {"table": "07459", "contents": "Personer1"})
+    source = make_source()
+    source.prepare([women, everyone])
+    assert ssb.count() == 1
+    region, year = ssb.regions.index("0301"), ssb.years.index("2019")
+    obs = source.fetch(everyone)
+    assert at(obs, "2019", "0301") == sum(ssb.synthetic_value(region, k, year) for k in (0, 1))
+    assert "Kjonn (0)" in obs.provenance.notes
+
+
 def test_sum_over_selected_values(make_source: Make, ssb: FakeSsb) -> None:
     query = {
         "table": "07459",
@@ -142,13 +188,37 @@ def test_sum_over_selected_values(make_source: Make, ssb: FakeSsb) -> None:
     assert "summed over Kjonn (1, 2)" in obs.provenance.notes
 
 
-def test_split_to_stay_under_the_cell_limit(make_source: Make, ssb: FakeSsb) -> None:
+WEEKS = [f"2025U{w:02d}" for w in range(1, 49)]
+
+
+def test_split_when_the_known_size_passes_the_cell_limit(make_source: Make, ssb: FakeSsb) -> None:
+    ssb.max_cells = 50
+    weekly = [salmon(c, g, period=WEEKS) for c in ("Vekt", "Kilopris") for g in ("01", "02")]
+    source = make_source(max_cells=50)
+    source.prepare(weekly)  # 2 contents x 2 groups x 48 weeks = 192 cells, known before asking
+    for request, period, value in [(0, "2025U01", 11364), (1, "2025U10", 538), (3, "2025U48", 77.24)]:
+        obs = source.fetch(weekly[request])
+        assert len(obs) == 48 and at(obs, period) == value
+    assert ssb.count("/metadata") == 1
+    assert ssb.count("/data") == 4  # 192 cells in chunks of at most 50
+    assert ssb.log[0].startswith("/api/pxwebapi/v2/tables/03024/metadata")
+    warm = make_source(max_cells=50)
+    warm.prepare(weekly)
+    assert at(warm.fetch(weekly[0]), "2025U48") == 24188
+    assert ssb.count() == 5  # warm: the cached metadata leads to the cached parts
+
+
+def test_split_when_ssb_says_too_many_cells(make_source: Make, ssb: FakeSsb) -> None:
     ssb.max_cells = 50
     source = make_source(max_cells=50)
-    source.prepare(SALMON)
+    source.prepare(SALMON)  # all weeks (*): the size is unknown until SSB answers
     check_salmon(source, prepare=False)
-    assert ssb.count("/data") == 4  # 192 cells in chunks of at most 50
-    assert ssb.count("Too many") == 0
+    assert ssb.count("/data") == 1 + 4  # refused ("Too many cells selected"), then 4 parts
+    assert ssb.count("/metadata") == 1
+    assert "valueCodes[Tid]=*" in ssb.log[0] and "/metadata" in ssb.log[1]
+    warm = make_source(max_cells=50)
+    check_salmon(warm)
+    assert ssb.count() == 6
 
 
 def test_split_to_keep_urls_short(make_source: Make, ssb: FakeSsb) -> None:
@@ -161,11 +231,55 @@ def test_split_to_keep_urls_short(make_source: Make, ssb: FakeSsb) -> None:
     assert all(len(ssb.base_url) + len(u) - len("/api/pxwebapi/v2") <= 260 for u in urls)
 
 
+def test_period_bounds_the_table_lacks_are_resolved_with_metadata(make_source: Make, ssb: FakeSsb) -> None:
+    request = salmon("Vekt", "01", period={"from": 2025})  # weekly table: 2025 is no code of it
+    obs = make_source().fetch(request)
+    assert len(obs) == 48 and at(obs, "2025U01") == 11364
+    assert "valueCodes[Tid]=from(2025)" in ssb.log[0]  # refused: "Non-existent value"
+    assert ssb.count("/metadata") == 1 and ssb.count("/data") == 2
+
+
 def test_progress_is_reported(make_source: Make) -> None:
     calls: list[tuple[int, int, str]] = []
     source = make_source(progress=lambda d, t, label: calls.append((d, t, label)))
     source.prepare(SALMON)
     assert calls == [(1, 1, "SSB table 03024")]
+
+
+EXAMPLE = Path(__file__).parents[3] / "examples" / "gardermoregionen"
+
+
+@pytest.mark.skipif(not (EXAMPLE / "plan.yaml").exists(), reason="the Gardermoregionen example is not here")
+def test_gardermoregionen_cold_run_asks_each_ssb_table_once(ssb: FakeSsb, tmp_path: Path) -> None:
+    """The example's SSB metrics (tables 13470 and 08316) against the local server.
+
+    The local server holds no data of those tables (none is made up for them): it answers
+    404 ("Non-existent table"), which must be asked once per table and reported as the reason
+    the metrics have no data.
+    """
+    import regionplan
+    from regionplan.sources import SourceContext
+    from regionplan.status import Status
+
+    plan = regionplan.load_plan(EXAMPLE)
+    tables = {m.id: s.query["table"] for m in plan.metrics for s in m.sources if s.name == "ssb"}
+    assert sorted(set(tables.values())) == ["08316", "13470"]
+    assert "13470" not in ssb.tables and "08316" not in ssb.tables
+    context = SourceContext(
+        base_dir=EXAMPLE,
+        cache_dir=tmp_path / "cache",
+        options={"ssb": {"base_url": ssb.base_url, "max_retries": 0}},
+    )
+    result = regionplan.evaluate(plan, as_of="2025-06-30", context=context)
+    assert ssb.count("/tables/13470/") == 1  # two metrics of 13470, one request
+    assert ssb.count("/tables/08316/") == 1
+    assert ssb.count("/metadata") == 0 and ssb.count() == 2
+    for metric, table in tables.items():
+        reasons = " ".join(result.data[metric].reasons)
+        assert f"SSB table {table} was not found (HTTP 404)" in reasons, (metric, reasons)
+    target = result.target("t-new-enterprises-rise")
+    assert target.status is Status.INSUFFICIENT_DATA
+    assert any("SSB table 08316 was not found" in m for m in target.missing)
 
 
 # -- faults: correct data after retries, or a clear DataSourceError ------------------------
@@ -189,7 +303,11 @@ def test_transient_faults_are_retried(
     make_source: Make, ssb: FakeSsb, fake_time: FakeTime, fault: dict[str, Any], where: str
 ) -> None:
     ssb.fault(where=where, **fault)
-    source = make_source()
+    if where == "/metadata":  # metadata is asked only when a selection needs splitting
+        ssb.max_cells = 100
+        source = make_source(max_cells=100)
+    else:
+        source = make_source()
     source.prepare(SALMON)
     check_salmon(source, prepare=False)
     assert ssb.count(where) == 1 + fault.get("times", 1)
@@ -323,8 +441,13 @@ def test_metadata_checks_name_table_and_variable(make_source: Make, ssb: FakeSsb
     for request, message in bad:
         with pytest.raises(DataSourceError, match=message) as info:
             source.fetch(request)
+        if request is bad[0][0]:
+            assert "(SSB answered: Non-existent value)" in str(info.value)
         assert "table 03024" in str(info.value) or "table 07459" in str(info.value)
-    assert ssb.count("/data") == 0
+    # The first query of each table is asked as it is; SSB refuses it and the table's metadata
+    # names the variable. The later queries of 03024 are checked against that (cached) metadata.
+    assert ssb.count("/tables/03024/data") == 1 and ssb.count("/tables/07459/data") == 1
+    assert ssb.count("/tables/03024/metadata") == 1 and ssb.count("/tables/07459/metadata") == 1
 
 
 def test_a_bad_query_does_not_spoil_the_others(make_source: Make, ssb: FakeSsb) -> None:
@@ -436,9 +559,11 @@ def test_rate_limiter_reads_headers(fake_time: FakeTime) -> None:
 
 def test_source_obeys_the_rate_limit(make_source: Make, ssb: FakeSsb, fake_time: FakeTime) -> None:
     ssb.headers = {"x-ratelimit-policy": "1;w=10s"}
+    people = SourceRequest("pop", {"table": "07459", "contents": "Personer1"})
     source = make_source()
-    source.prepare(SALMON)  # metadata, then data: the second waits for the window
-    check_salmon(source)
+    source.prepare([*SALMON, people])  # two tables, two requests: the second waits for the window
+    check_salmon(source, prepare=False)
+    assert ssb.count() == 2
     assert fake_time.sleeps == [10.0]
 
 

@@ -10,10 +10,13 @@ A plan's query names one table and one ``ContentsCode``::
       region: {codelist: agg_KommSummer}         # current municipality codes
       period: {from: 2015}
 
-:class:`SsbQuery` reads and checks it. :func:`plan_calls` merges the queries of
-one table into one selection (the union of their contents codes, areas, periods
-and selected codes), checks it against the table's metadata, and splits it only
-when it would pass SSB's cell limit or the URL length limit.
+:class:`SsbQuery` reads and checks it. :func:`direct_call` builds one data
+request for the queries of one table from the queries alone (value codes and
+PxWebApi selection expressions such as ``*``, ``top(5)``, ``from(2015)``), with
+the number of cells it selects where every size is known. :func:`plan_calls`
+does the same with the table's metadata at hand: it checks every code, keeps
+only the areas the plan needs, and splits the selection when it would pass SSB's
+cell limit or the URL length limit.
 """
 
 from __future__ import annotations
@@ -32,11 +35,13 @@ from regionplan.sources.jsonstat import JsonStatStructure
 
 __all__ = [
     "Call",
+    "DirectCall",
     "GroupKey",
     "PeriodChoice",
     "RegionChoice",
     "Selection",
     "SsbQuery",
+    "direct_call",
     "plan_calls",
     "query_problems",
     "strip_area_prefix",
@@ -339,6 +344,151 @@ class Call:
     selection: Selection
 
 
+@attrs.frozen
+class DirectCall:
+    """The one data request that answers a group's queries, built without metadata.
+
+    Attributes:
+        call: the request; its selection holds value codes and selection
+            expressions (``*``, ``top(5)``, ``from(2015)``, ``[range(2015,2024)]``).
+        cells: the cells it selects, when every size is known (no ``*``, ``from``
+            or ``to``), else ``None``.
+        least_cells: the cells it selects at the least (an unknown size counts 1).
+        region_variable: the region variable asked, or ``None`` when every query
+            gives ``area`` for a table without one.
+    """
+
+    call: Call
+    cells: int | None
+    least_cells: int
+    region_variable: str | None
+
+
+#: The variables every SSB table has (PxWebApi v2 cannot eliminate them).
+CONTENTS_VARIABLE = "ContentsCode"
+TIME_VARIABLE = "Tid"
+_SIZED = re.compile(r"^(?:top\((\d+)\)|\[range\((\d{4}),(\d{4})\)\])$")
+
+
+def direct_call(
+    base_url: str, key: GroupKey, requests: Sequence[tuple[SourceRequest, SsbQuery]]
+) -> DirectCall:
+    """One data request for the queries of one table, from the queries alone.
+
+    Contents and selected codes are asked as given (a variable only some queries
+    select, in full); the region as the query's codes,
+    or ``*`` when the query leaves it to the plan (the plan's areas span several code
+    vintages, and SSB refuses a whole request for one code its table lacks, so the
+    areas are picked from the answer instead); periods as the query's codes or
+    expressions, the plan's years as a range, else ``*``. Several queries ask for
+    the union. SSB checks the codes; :func:`plan_calls` explains what it refuses.
+    """
+    contents: dict[str, None] = {}
+    selected: dict[str, dict[str, None]] = {}
+    askers: dict[str, int] = {}
+    region: dict[str, None] | None = None
+    for _, q in requests:
+        contents[q.contents] = None
+        for var, codes in q.select:
+            selected.setdefault(var, {}).update(dict.fromkeys(codes))
+            askers[var] = askers.get(var, 0) + 1
+        if q.area is None or q.region != RegionChoice() or key.region_variable is not None:
+            region = region if region is not None else {}
+            region.update(dict.fromkeys(q.region.codes if q.region.codes is not None else ("*",)))
+    region_var = None if region is None else key.region_variable or "Region"
+    per_var: list[tuple[str, tuple[str, ...]]] = []
+    if region_var is not None and region is not None:
+        per_var.append((region_var, ("*",) if "*" in region else tuple(region)))
+    # A variable some queries leave out (for SSB to eliminate) is asked in full: the
+    # source leaves it out of their answers as SSB would (see SsbSource).
+    per_var += [
+        (var, tuple(codes) if askers[var] == len(requests) else ("*",))
+        for var, codes in sorted(selected.items())
+    ]
+    per_var.append((CONTENTS_VARIABLE, tuple(contents)))
+    per_var.append((TIME_VARIABLE, period_expressions(requests)))
+    everything = frozenset(var for var, codes in per_var if codes == ("*",))
+    selection = Selection(tuple(per_var), everything)
+    extra: list[tuple[str, str]] = []
+    if key.codelist is not None and region_var is not None:
+        extra.append((f"codelist[{region_var}]", key.codelist))
+        if key.output is not None:
+            extra.append((f"outputValues[{region_var}]", key.output))
+    sizes = [_size(codes) for _, codes in per_var]
+    cells = None if None in sizes else math.prod(s for s in sizes if s is not None)
+    least = math.prod(
+        s if s is not None else max(1, _least(codes)) for s, (_, codes) in zip(sizes, per_var, strict=True)
+    )
+    call = Call(data_url(base_url, key.table, key.lang, selection, extra), selection)
+    return DirectCall(call, cells, least, region_var)
+
+
+def period_expressions(requests: Sequence[tuple[SourceRequest, SsbQuery]]) -> tuple[str, ...]:
+    """The ``Tid`` value codes and expressions that cover every request's periods.
+
+    Spans (``{from: 2015, to: 2024}``, ``from(X)``, ``to(X)``, the plan's years) are
+    joined into one covering span and several ``top(n)`` into the largest, so no
+    two expressions overlap; SSB answers HTTP 500 to a code asked twice.
+    """
+    codes: dict[str, None] = {}
+    top = 0
+    firsts: list[str | None] = []
+    lasts: list[str | None] = []
+    for request, q in requests:
+        choice = q.period
+        if choice.everything:
+            return ("*",)
+        if choice.codes is not None:
+            codes.update(dict.fromkeys(choice.codes))
+        elif choice.top is not None:
+            top = max(top, choice.top)
+        else:
+            first, last = choice.first, choice.last
+            if choice == PeriodChoice():
+                first = None if request.first_year is None else str(request.first_year)
+                last = None if request.last_year is None else str(request.last_year)
+            if first is None and last is None:
+                return ("*",)
+            firsts.append(first)
+            lasts.append(last)
+    out = list(codes)
+    if top:
+        out.append(f"top({top})")
+    if firsts:
+        low = None if None in firsts else min(f for f in firsts if f is not None)
+        high = None if None in lasts else max(h for h in lasts if h is not None)
+        if low is not None and high is not None:
+            out.append(f"[range({low},{high})]" if low != high else low)
+        elif low is not None:
+            out.append(f"from({low})")
+        elif high is not None:
+            out.append(f"to({high})")
+        else:
+            return ("*",)
+    return tuple(dict.fromkeys(out)) or ("*",)
+
+
+def _size(codes: Sequence[str]) -> int | None:
+    """The number of values a list of codes and expressions selects, if known."""
+    n = 0
+    for code in codes:
+        m = _SIZED.match(code)
+        if m and m.group(1) is not None:
+            n += int(m.group(1))
+        elif m:
+            n += abs(int(m.group(3)) - int(m.group(2))) + 1  # years, if the table is annual
+        elif "*" in code or "(" in code:
+            return None
+        else:
+            n += 1
+    return n
+
+
+def _least(codes: Sequence[str]) -> int:
+    """The values a list selects at the least: its plain codes."""
+    return sum(1 for c in codes if "*" not in c and "(" not in c)
+
+
 def resolve_periods(
     codes: Sequence[str], choice: PeriodChoice, first_year: int | None, last_year: int | None
 ) -> list[str]:
@@ -526,7 +676,7 @@ def data_url(
         params.append((f"valueCodes[{var}]", value))
     params.extend(extra)
     query = "&".join(
-        f"{urllib.parse.quote(k, safe='[]')}={urllib.parse.quote(v, safe='*,()-_.')}" for k, v in params
+        f"{urllib.parse.quote(k, safe='[]')}={urllib.parse.quote(v, safe='*,()-_.[]')}" for k, v in params
     )
     return f"{base_url.rstrip('/')}/tables/{table}/data?{query}"
 

@@ -23,7 +23,7 @@ from regionplan.sources.jsonstat import (
     parse_jsonstat_structure,
     resolve_unit,
 )
-from regionplan_ssb.cache import CacheCorrupt, ResponseCache
+from regionplan_ssb.cache import CacheCorrupt, ResponseCache, normalise_url
 from regionplan_ssb.client import DEFAULT_BASE_URL, RateLimiter, SsbClient, SsbHttpError
 from regionplan_ssb.query import (
     MAX_CELLS,
@@ -32,6 +32,7 @@ from regionplan_ssb.query import (
     Call,
     GroupKey,
     SsbQuery,
+    direct_call,
     metadata_url,
     plan_calls,
     query_problems,
@@ -65,6 +66,19 @@ class _Group:
     time_var: str = "Tid"
     error: DataSourceError | None = None
     done: bool = False
+    #: Variables the shared download holds but this group's queries leave out: the
+    #: code of their total, or ``None`` to add up their values.
+    eliminate: dict[str, str | None] = attrs.field(factory=dict)
+
+
+@attrs.frozen(eq=False)
+class _Plan:
+    """One request built without metadata for some groups of a table, or a group's
+    calls planned with the table's metadata."""
+
+    groups: list[_Group]
+    direct: Call | None
+    calls: list[Call] = attrs.field(factory=list)
 
 
 class SsbSource(DataSource):
@@ -96,6 +110,8 @@ class SsbSource(DataSource):
         self._client: SsbClient | None = None
         self._groups: dict[GroupKey, _Group] = {}
         self._metadata: dict[str, JsonStatStructure] = {}
+        self._total = 0
+        self._done = 0
 
     @classmethod
     def check_query(cls, query: Mapping[str, Any]) -> list[str]:
@@ -178,6 +194,77 @@ class SsbSource(DataSource):
 
     # -- the source contract -------------------------------------------------------------
 
+    def _usable(self, url: str) -> bool:
+        """A response for ``url`` is in the cache and may be used without asking SSB."""
+        if self.refresh and not self.context.offline:
+            return False
+        try:
+            entry = self.cache.read(url)
+        except CacheCorrupt:
+            return False
+        return entry is not None and (self.context.offline or entry.age(now_utc()) <= self.max_age)
+
+    def _plans(self, key: GroupKey, groups: list[_Group]) -> list[_Plan]:
+        """How to fetch a table's groups: one request built from the queries alone, or
+        the calls planned with the table's metadata.
+
+        The request built from the queries comes first when it is cached, or when it
+        is within the limits as far as the queries tell and the metadata is not at hand.
+        Cached metadata (from an earlier run that split the table or had SSB refuse a
+        query) is used when the calls it plans are cached too, or the request built from
+        the queries is not within the limits; queries it finds wrong fail without a request.
+        """
+        direct = direct_call(self.base_url, key, [r for g in groups for r in g.requests])
+        if self._usable(direct.call.url):
+            return [_Plan(groups, direct.call)]
+        fits = direct.least_cells <= self.max_cells and len(direct.call.url) <= self.max_url_length
+        if fits and not self._usable(metadata_url(self.base_url, key.table, key.lang, key)):
+            return [_Plan(groups, direct.call)]
+        planned: list[_Plan] = []
+        for group in groups:
+            try:
+                planned.append(_Plan([group], None, self._planned(group)))
+            except DataSourceError as exc:
+                group.error, group.done = exc, True
+        cached = all(self._usable(c.url) for p in planned for c in p.calls)
+        if not planned or cached or not fits or len(planned) < len(groups):
+            return planned
+        return [_Plan(groups, direct.call)]
+
+    def _planned(self, group: _Group) -> list[Call]:
+        """The calls :func:`plan_calls` makes of the table's metadata."""
+        meta = self._table_metadata(group.key)
+        calls, group.region_var, group.time_var = plan_calls(
+            self.base_url,
+            group.key,
+            meta,
+            group.requests,
+            max_cells=self.max_cells,
+            max_url_length=self.max_url_length,
+        )
+        return calls
+
+    def _replan(self, group: _Group, direct: Call, refusal: SsbHttpError) -> list[Call]:
+        """The calls to make after SSB refused the request built without metadata.
+
+        "Too many cells selected" and the other 400 answers (a code, a variable or a
+        period bound the table lacks) are looked up in the table's metadata: the
+        metadata plan picks the plan's areas and splits the selection, or explains
+        which variable is wrong. Anything else, or a plan that would only repeat
+        the refused request, is SSB's refusal in words.
+        """
+        table = group.key.table
+        if refusal.status != 400:
+            raise DataSourceError(_explain(refusal, table, direct))
+        try:
+            calls = self._planned(group)
+        except DataSourceError as exc:
+            said = refusal.title or f"HTTP {refusal.status}"
+            raise DataSourceError(f"{exc} (SSB answered: {said})") from None
+        if [normalise_url(c.url) for c in calls] == [normalise_url(direct.url)]:
+            raise DataSourceError(_explain(refusal, table, direct))
+        return calls
+
     def prepare(self, requests: Sequence[SourceRequest]) -> None:
         """Download every table the requests need: one request per table where possible."""
         new: list[_Group] = []
@@ -192,40 +279,109 @@ class SsbSource(DataSource):
                 group = self._groups[key] = _Group(key)
                 new.append(group)
             group.requests.append((request, q))
-        plans: list[tuple[_Group, list[Call]]] = []
+        # Groups of one table that differ only in the variables they select share a request.
+        tables: dict[GroupKey, list[_Group]] = {}
         for group in new:
+            tables.setdefault(attrs.evolve(group.key, select_variables=()), []).append(group)
+        plans: list[_Plan] = []
+        for key, groups in tables.items():
             try:
-                meta = self._table_metadata(group.key)
-                calls, group.region_var, group.time_var = plan_calls(
-                    self.base_url,
-                    group.key,
-                    meta,
-                    group.requests,
-                    max_cells=self.max_cells,
-                    max_url_length=self.max_url_length,
-                )
+                plans += self._plans(key, groups)
             except DataSourceError as exc:
-                group.error, group.done = exc, True
+                for group in groups:
+                    group.error, group.done = exc, True
+        self._total = sum(len(plan.calls) or 1 for plan in plans)
+        self._done = 0
+        for plan in plans:
+            if plan.direct is not None:
+                self._try_direct(plan.groups, plan.direct)
                 continue
-            plans.append((group, calls))
-        total = sum(len(calls) for _, calls in plans)
-        done = 0
-        for group, calls in plans:
-            for call in calls:
+            for group in plan.groups:
                 try:
-                    dataset, fetched = self._get(call.url, parse_jsonstat)
-                except SsbHttpError as exc:
-                    group.error = DataSourceError(_explain(exc, group.key.table, call))
-                    break
+                    self._download(group, plan.calls)
                 except DataSourceError as exc:
-                    group.error = DataSourceError(f"SSB table {group.key.table}: {exc}")
-                    break
-                finally:
-                    done += 1
-                    if self.context.progress is not None:
-                        self.context.progress(done, total, f"SSB table {group.key.table}")
-                group.downloads.append(_Download(call.url, dataset, fetched))
+                    group.error = exc
+                group.done = True
+
+    def _tick(self, table: str) -> None:
+        self._done += 1
+        if self.context.progress is not None:
+            self.context.progress(self._done, self._total, f"SSB table {table}")
+
+    def _try_direct(self, groups: Sequence[_Group], direct: Call) -> None:
+        """Fetch the request built without metadata; if SSB refuses it, plan with metadata."""
+        key = attrs.evolve(groups[0].key, select_variables=())
+        table = key.table
+        try:
+            dataset, fetched = self._get(direct.url, parse_jsonstat)
+        except SsbHttpError as exc:
+            self._tick(table)
+            for group in groups:
+                try:
+                    calls = self._replan(group, direct, exc)
+                    self._total += len(calls)
+                    self._download(group, calls)
+                except DataSourceError as err:
+                    group.error = err
+                group.done = True
+            return
+        except DataSourceError as exc:
+            self._tick(table)
+            for group in groups:
+                group.error = DataSourceError(f"SSB table {table}: {exc}")
+                group.done = True
+            return
+        self._tick(table)
+        asked = {v for g in groups for v in g.key.select_variables}
+        for group in groups:
+            try:
+                group.region_var, group.time_var = _roles(dataset, group)
+                group.eliminate = self._eliminate(
+                    key, dataset, sorted(asked - set(group.key.select_variables))
+                )
+                group.downloads.append(_Download(direct.url, dataset, fetched))
+            except DataSourceError as exc:
+                group.error = exc
             group.done = True
+
+    def _eliminate(
+        self, key: GroupKey, dataset: JsonStatDataset, variables: Sequence[str]
+    ) -> dict[str, str | None]:
+        """How to leave out variables another query of the table asked for, as SSB would.
+
+        SSB leaves a variable out with its total (``eliminationValueCode``, given in data
+        responses) or, for a variable without one, by adding up its values. Whether a
+        variable may be left out at all is in the table's metadata only, so that is asked
+        for (once) when a variable has no total in the answer.
+        """
+        out: dict[str, str | None] = {}
+        for var in variables:
+            total = dataset.dimensions[var].extension.get("eliminationValueCode")
+            if isinstance(total, str) and total in dataset.dimensions[var].codes:
+                out[var] = total
+                continue
+            meta = self._table_metadata(key)
+            if var in meta.dimensions and meta.dimensions[var].extension.get("elimination") is False:
+                msg = (
+                    f"table {key.table}: variable {var} cannot be left out (SSB does not eliminate it); "
+                    "add it under 'select'"
+                )
+                raise DataSourceError(msg)
+            out[var] = None
+        return out
+
+    def _download(self, group: _Group, calls: Sequence[Call]) -> None:
+        table = group.key.table
+        for call in calls:
+            try:
+                dataset, fetched = self._get(call.url, parse_jsonstat)
+            except SsbHttpError as exc:
+                raise DataSourceError(_explain(exc, table, call)) from None
+            except DataSourceError as exc:
+                raise DataSourceError(f"SSB table {table}: {exc}") from None
+            finally:
+                self._tick(table)
+            group.downloads.append(_Download(call.url, dataset, fetched))
 
     def fetch(self, request: SourceRequest) -> Observations:
         q = SsbQuery.from_mapping(request.query)
@@ -242,12 +398,14 @@ class SsbSource(DataSource):
         table = q.table
         selected = dict(q.select)
         summed = [v for v, codes in q.select if len(codes) > 1]
+        summed += [v for v, total in group.eliminate.items() if total is None]
         areas: list[np.ndarray] = []
         periods: list[np.ndarray] = []
         values: list[np.ndarray] = []
         unit_text: str | None = None
         for download in group.downloads:
             filters: dict[str, str | Sequence[str]] = dict(selected)
+            filters.update({v: total for v, total in group.eliminate.items() if total is not None})
             metric = download.dataset.role("metric") or "ContentsCode"
             filters[metric] = q.contents
             try:
@@ -281,8 +439,12 @@ class SsbSource(DataSource):
             keep &= np.isin(area_arr.astype(str), np.array(request.areas, dtype=str))
         if len(value_arr):
             keep &= _period_mask(period_arr, request, q)
-        if summed:
-            notes.append("summed over " + "; ".join(f"{v} ({', '.join(selected[v])})" for v in summed))
+        chosen = [v for v, codes in q.select if len(codes) > 1]
+        if chosen:
+            notes.append("summed over " + "; ".join(f"{v} ({', '.join(selected[v])})" for v in chosen))
+        left_out = [f"{v} ({total or 'sum of its values'})" for v, total in group.eliminate.items()]
+        if left_out:
+            notes.append("left out as SSB does: " + "; ".join(left_out))
         try:
             unit = resolve_unit(q.unit) if q.unit else resolve_unit(unit_text)
         except DataSourceError as exc:
@@ -306,6 +468,23 @@ class SsbSource(DataSource):
             unit=unit,
             provenance=provenance,
         )
+
+
+def _roles(dataset: JsonStatDataset, group: _Group) -> tuple[str | None, str]:
+    """The region and time variables of a response to a request built without metadata."""
+    table = group.key.table
+    region_var = group.key.region_variable or dataset.role("geo")
+    if region_var is None and "Region" in dataset.dimensions:
+        region_var = "Region"
+    if region_var is not None and region_var not in dataset.dimensions:
+        region_var = None
+    if region_var is None and any(q.area is None for _, q in group.requests):
+        msg = (
+            f"table {table} has no region variable; give 'area' (the code its "
+            'values stand for, such as "0" for Norway)'
+        )
+        raise DataSourceError(msg)
+    return region_var, dataset.role("time") or "Tid"
 
 
 def _period_mask(periods: np.ndarray, request: SourceRequest, q: SsbQuery) -> np.ndarray:
