@@ -344,7 +344,7 @@ class Metric:
 
 
 class TargetKind(enum.Enum):
-    """The kinds of target the evaluation knows. See :mod:`regionplan.targets`."""
+    """The kinds of target the evaluation knows (see :class:`Target` and :mod:`regionplan.evaluation`)."""
 
     LEVEL = "level"
     CHANGE = "change"

@@ -151,6 +151,10 @@ def new_plan(
         if isinstance(doc, dict) and isinstance(doc.get("elements"), list):
             for element in doc["elements"]:
                 _replace_responsible(element, set(old_actor_ids), new_actor_ids)
+                # goals written for the old region name it: "Utvikle Gardermoregionen til ..."
+                for key in ("title", "description", "notes"):
+                    if isinstance(element, dict) and key in element:
+                        element[key] = _renamed(element[key], old_names, name)
     for path, doc in docs.items():
         buf = io.StringIO()
         y.dump(doc, buf)
@@ -177,6 +181,9 @@ def _renamed(label: Any, old_names: set[str], new: str) -> Any:
     if isinstance(label, dict):
         for key in list(label):
             label[key] = _renamed(label[key], old_names, new)
+    if isinstance(label, list):
+        for i, item in enumerate(label):
+            label[i] = _renamed(item, old_names, new)
     return label
 
 
