@@ -1,0 +1,42 @@
+"""Shared fixtures and Hypothesis settings.
+
+Hypothesis profiles: ``dev`` (the default, quick) and ``ci`` (more examples),
+chosen with the environment variable ``HYPOTHESIS_PROFILE``.
+
+The ``extensions`` fixture holds only the built-in plugins, so plugins installed
+in the environment (entry points) cannot change what the core tests see.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, settings
+
+from regionplan.plugins import Extensions, make_plugin_manager
+
+settings.register_profile(
+    "dev",
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.register_profile(
+    "ci",
+    max_examples=300,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
+
+TESTS = Path(__file__).parent
+DATA = TESTS / "data"
+PLANS = DATA / "plans"
+
+
+@pytest.fixture(scope="session")
+def extensions() -> Extensions:
+    """The built-in plugins only: no entry points."""
+    return Extensions.collect(make_plugin_manager(load_entrypoints=False))
