@@ -1,0 +1,110 @@
+"""Evaluation, golden test on real figures of Statistics Norway (Kilde: Statistisk sentralbyrå).
+
+The plan ``data/plans/gardermoen`` reads ``data/tabular/employment_11618_2017_2022.csv``
+(SSB table 11618, see data/tabular/PROVENANCE.md) through the ``csv`` source: one
+row per municipality and year, under the code valid at the time.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import attrs
+import pytest
+
+from regionplan.errors import EvaluationError
+from regionplan.evaluation import Evaluation, evaluate
+from regionplan.periods import Period
+from regionplan.planfile import load_plan
+from regionplan.status import Status
+
+PLAN = Path(__file__).parent / "data" / "plans" / "gardermoen"
+
+
+@pytest.fixture(scope="module")
+def plan(extensions: Any) -> Any:
+    return load_plan(PLAN, extensions=extensions)
+
+
+@pytest.fixture(scope="module")
+def ev(plan: Any, extensions: Any) -> Evaluation:
+    return evaluate(plan, as_of="2026-11-26", extensions=extensions)
+
+
+def test_region_jobs_summed_from_raw_municipality_rows(ev: Evaluation) -> None:
+    jobs = ev.data["jobs"]
+    region = jobs.regions
+    assert region.areas == ("gardermoregionen",)
+    assert region.value("gardermoregionen", Period.quarter(2019, 4)) == 46_461
+    assert region.value("gardermoregionen", Period.quarter(2020, 4)) == 42_928
+    assert region.value("gardermoregionen", Period.quarter(2022, 4)) == 47_815
+    # the raw rows are under the codes of their time (0235 in 2019, 3033 in 2020); the
+    # members are in the current vintage
+    assert set(jobs.members.areas) == {"3209", "3228", "3240", "3238", "3242", "3230"}
+    assert jobs.present[0].tolist() == [6] * len(region.periods)
+
+
+def test_recovery_target_is_achieved_with_its_explanation(ev: Evaluation) -> None:
+    r = ev.target("recovery")
+    assert r.status is Status.ACHIEVED
+    assert r.reason == "met"
+    assert r.goal == 46_461
+    assert r.baseline.period == "2020Q4" and r.baseline.value == 42_928
+    assert r.latest.period == "2022Q4" and r.latest.value == 47_815
+    assert r.facts["fall"] == -3_533
+    text = r.explain("en")
+    assert "fell by 3,533" in text
+    assert "1,354 above" in text
+    assert "achieved" in text
+    assert "3\u00a0533" in r.explain("nb")
+
+
+def test_publication_lag_changes_what_is_visible(plan: Any, extensions: Any) -> None:
+    # Q4 2022 ends 2023-01-01; with the default 12 months' lag it is published 2024-01-01
+    before = evaluate(plan, as_of="2023-12-31", extensions=extensions).target("recovery")
+    after = evaluate(plan, as_of="2024-01-01", extensions=extensions).target("recovery")
+    assert before.latest.period == "2021Q4" and before.latest.value == 45_330
+    assert before.status is not Status.ACHIEVED  # 45,330 < 46,461
+    assert after.latest.period == "2022Q4"
+    assert after.status is Status.ACHIEVED
+    assert [p.period for p in before.history][-1] == "2021Q4"
+    # population is published two months after 1 January
+    pop_early = evaluate(plan, as_of="2026-02-28", extensions=extensions).target("pop-level")
+    pop_late = evaluate(plan, as_of="2026-03-02", extensions=extensions).target("pop-level")
+    assert pop_early.latest.period == "2025-01-01"
+    assert pop_late.latest.period == "2026-01-01"
+
+
+def test_to_frame_has_one_row_per_target(ev: Evaluation, plan: Any) -> None:
+    frame = ev.to_frame()
+    assert len(frame) == len(plan.targets) == 2
+    assert list(frame["target"]) == ["recovery", "pop-level"]
+    assert frame.set_index("target").loc["recovery", "status"] == "achieved"
+    assert frame.set_index("target").loc["recovery", "latest_value"] == 47_815
+
+
+def test_the_result_is_immutable(ev: Evaluation) -> None:
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+        ev.as_of = ev.as_of  # type: ignore[misc]
+    r = ev.target("recovery")
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+        r.status = Status.OFF_TRACK  # type: ignore[misc]
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+        ev.goal("vision").status = Status.OFF_TRACK  # type: ignore[misc]
+    assert isinstance(ev.targets, tuple) and isinstance(ev.goals, tuple)
+    with pytest.raises(ValueError):
+        ev.data["jobs"].regions.values[0, 0] = 0.0
+
+
+def test_goals_roll_up(ev: Evaluation) -> None:
+    assert ev.status_of("jobs-goal") is Status.ACHIEVED
+    assert ev.status_of("main") is Status.ACHIEVED
+    assert ev.counts()[Status.ACHIEVED] == 2
+
+
+def test_bad_dates_and_policies(plan: Any, extensions: Any) -> None:
+    with pytest.raises(EvaluationError):
+        evaluate(plan, as_of="26.11.2026", extensions=extensions)
+    with pytest.raises(EvaluationError):
+        evaluate(plan, as_of="2026-11-26", extensions=extensions, rollup="best_child")
