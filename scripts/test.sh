@@ -16,7 +16,7 @@ fi
 python3 -m venv .venv
 . .venv/bin/activate
 python -m pip install -q --upgrade pip
-python -m pip install -q -e ".[test,lint,docs]" -e plugins/regionplan-ssb
+python -m pip install -q -e ".[test,lint,docs]" -e plugins/regionplan-ssb -e "plugins/regionplan-milestones[excel]"
 
 set +e
 python -m pytest "$@"

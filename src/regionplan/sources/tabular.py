@@ -73,7 +73,7 @@ from regionplan.hookspecs import hookimpl
 from regionplan.series import Observations, Provenance
 from regionplan.sources import DataSource, SourceContext, SourceRequest
 
-__all__ = ["CsvSource", "ExcelSource", "TabularQuery"]
+__all__ = ["CsvSource", "ExcelSource", "Table", "TabularQuery", "query_text", "read_csv", "read_excel"]
 
 #: The column roles ``columns`` must map.
 COLUMN_ROLES: tuple[str, ...] = ("area", "period", "value")
