@@ -26,6 +26,7 @@ import attrs
 
 from regionplan.errors import EvaluationError, Problem
 from regionplan.explain import format_number
+from regionplan.graph import NodeKind
 from regionplan.model import DEFAULT_LANGUAGE, Element, ElementKind, Label, Plan
 from regionplan.sdg import catalogue
 from regionplan.status import Status
@@ -364,7 +365,11 @@ class SdgRef:
 
 @attrs.frozen
 class ElementRow:
-    """One plan element as reported, with its targets."""
+    """One plan element as reported, with its targets.
+
+    ``status``, ``score`` and ``coverage`` are ``None`` when no target measures the
+    element, directly or through the elements contributing to it ("not measured").
+    """
 
     id: str
     number: str
@@ -636,6 +641,13 @@ class _Builder:
         self.lang = lang
         self.area = area or evaluation.areas[0]
         self.goals = {g.element.id: g for g in evaluation.goals_in(self.area)}
+        graph = evaluation.graph
+        # an element is measured when a target contributes to it, directly or through others
+        self.measured = {
+            e.id
+            for e in self.plan.elements
+            if e.id in graph and any(graph.kind(d) == NodeKind.TARGET for d in graph.descendants(e.id))
+        }
         self.results = {r.target.id: r for r in evaluation.targets_in(self.area)}
 
     # helpers
@@ -654,7 +666,7 @@ class _Builder:
 
     def status_of_element(self, element_id: str) -> tuple[StatusView | None, GoalResult | None]:
         goal = self.goals.get(element_id)
-        if goal is None or not goal.children:
+        if goal is None or element_id not in self.measured:
             return None, goal
         return StatusView.of(goal.status, self.lang), goal
 

@@ -282,6 +282,7 @@ def render_template(name: str, report: Report, *, charts: bool = True, **extra: 
         svgs = {
             c.target: markupsafe.Markup(chart_svg(c, report.lang, element_id=f"{anchors[c.target]}-chart"))
             for c in report.charts
+            if c.history
         }
     template = environment().get_template(name)
     return template.render(

@@ -122,8 +122,6 @@ class MarkdownRenderer(Renderer):
             out.append("")
             for t in r.targets:
                 out += [f"### {e(t.title)}", "", f"**{_status(t.status, r)}.** {e(t.explanation)}", ""]
-                if t.missing:
-                    out += [f"{r.t('missing')}: {e('; '.join(t.missing))}", ""]
         else:
             out += [r.t("no_targets"), ""]
 
