@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, reject, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
@@ -159,10 +159,6 @@ def test_yaml_syntax_error_has_line_and_column(tmp_path: Path, extensions: Any) 
         load_plan(tmp_path, extensions=extensions)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="planfile._assemble adds RP006 'no plan: section' when the main file could not be read",
-)
 def test_a_syntax_error_is_the_only_error(tmp_path: Path, extensions: Any) -> None:
     v = check(tmp_path, "plan:\n  id: p\n  title: [unclosed\nregion: {}\n", extensions)
     assert codes(v) == [P.SYNTAX]
@@ -301,9 +297,7 @@ def test_missing_folder_and_empty_folder(tmp_path: Path, extensions: Any) -> Non
 FUZZ = settings(suppress_health_check=[HealthCheck.filter_too_much, HealthCheck.too_slow])
 
 
-def _validate_text(
-    text: str, extensions: Any, name: str = "plan.yaml", *, skip_known_bug: bool = True
-) -> Validation:
+def _validate_text(text: str, extensions: Any, name: str = "plan.yaml") -> Validation:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / name
         path.write_text(text, encoding="utf-8")
@@ -311,12 +305,6 @@ def _validate_text(
             result = validate_plan(path, extensions=extensions)
         except RegionplanError as exc:  # documented errors only; but a file always validates
             pytest.fail(f"validate_plan raised {exc!r}")
-        except ValueError as exc:
-            # Known bug (see the strict xfail tests below): a plan period with no year or a
-            # year out of range crashes validation. Skip those examples until it is fixed.
-            if not skip_known_bug or "out of range" not in str(exc):
-                raise
-            reject()
     assert isinstance(result, Validation)
     assert all(p.code in P.CATALOGUE for p in result.problems)
     if result.plan is None:
@@ -414,34 +402,17 @@ def test_fuzz_damaged_valid_documents_give_a_validation(
     _validate_text(dump_yaml(doc), extensions)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="validation.py _check_region: plan.meta.start_date with no period (year 0) raises ValueError",
-    raises=ValueError,
-)
 def test_plan_without_period_gives_a_validation(extensions: Any) -> None:
-    v = _validate_text(
-        HEAD.replace("  period: {start: 2024, end: 2030}\n", ""), extensions, skip_known_bug=False
-    )
+    v = _validate_text(HEAD.replace("  period: {start: 2024, end: 2030}\n", ""), extensions)
     assert P.MISSING_FIELD in codes(v)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="planfile accepts period years outside 1..9998 and validation then raises ValueError",
-    raises=ValueError,
-)
 def test_plan_period_out_of_range_gives_a_validation(extensions: Any) -> None:
     text = HEAD.replace("start: 2024, end: 2030", "start: 99999, end: 100000")
-    v = _validate_text(text, extensions, skip_known_bug=False)
+    v = _validate_text(text, extensions)
     assert P.BAD_PERIOD in codes(v)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="parse_period accepts '9999' but Period.time then raises ValueError in validation",
-    raises=ValueError,
-)
 def test_target_period_year_9999_gives_a_validation(extensions: Any) -> None:
     text = (
         HEAD
@@ -451,7 +422,7 @@ metrics: [{id: m, title: M, unit: job, direction: increase, source: {name: inlin
 targets: [{id: t, element: v, metric: m, kind: change, change: 1, baseline: "9999", deadline: "2030"}]
 """
     )
-    v = _validate_text(text, extensions, skip_known_bug=False)
+    v = _validate_text(text, extensions)
     assert P.BAD_PERIOD in codes(v)
 
 

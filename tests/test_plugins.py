@@ -95,10 +95,6 @@ def test_a_source_may_not_take_a_builtin_name() -> None:
     assert "rogue_plugin" in str(info.value) and "regionplan.sources.tabular" in str(info.value)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="plugins._call_each calls hooks in reverse registration order, so the built-in is blamed",
-)
 def test_the_later_plugin_is_blamed_for_a_duplicate() -> None:
     rogue = plugin("rogue_plugin", regionplan_register_sources=lambda register: register("csv", DummySource))
     with pytest.raises(PluginError, match=r"^plugin 'rogue_plugin' registers a data source named 'csv'"):

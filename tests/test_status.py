@@ -300,10 +300,6 @@ def test_synthetic_same_data_in_nok_or_mnok_gives_the_same_status(
     assert in_mnok.latest.value == pytest.approx(values[-1] / 1e6)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="dataset.build_dataset does not convert a raw series to its metric's unit (NOK data, MNOK metric)",
-)
 def test_raw_series_in_another_unit_is_converted(extensions: Any) -> None:
     plan = money_plan("MNOK", target(kind=TargetKind.LEVEL, value=5.0))
     r = result(plan, money([1e6, 2e6, 3e6]), extensions)

@@ -225,7 +225,7 @@ def build_dataset(
     for metric in plan.metrics:
         if metric.derived or metric.id not in raw:
             continue
-        series, region_rows = _split_region_rows(raw[metric.id], grp, plan.region.id)
+        series, region_rows = _split_region_rows(raw[metric.id].to(metric.unit), grp, plan.region.id)
         if region_rows is not None:
             direct[metric.id] = region_rows
         if series.values.size:

@@ -108,6 +108,9 @@ class Period:
         return self.label
 
 
+#: The last year a period may be in (its end must still be a date).
+MAX_YEAR = 9998
+
 _QUARTER = re.compile(r"^(\d{4})\s*[QK](\d)$", re.IGNORECASE)
 _MONTH = re.compile(r"^(\d{4})[-M](\d{2})$")
 _YEAR = re.compile(r"^(\d{4})$")
@@ -122,6 +125,10 @@ def parse_period(text: str) -> Period:
         ValueError: the label is none of these.
     """
     t = str(text).strip()
+    year = t[:4]
+    if year.isdigit() and not 1 <= int(year) <= MAX_YEAR:
+        msg = f"not a period: {text!r} (years run from 1 to {MAX_YEAR})"
+        raise ValueError(msg)
     if m := _YEAR.match(t):
         return Period.year(int(m[1]))
     if m := _QUARTER.match(t):
@@ -154,7 +161,7 @@ class PeriodSpec:
         text = str(label).strip()
         if not _YEAR.match(text):
             return parse_period(text)
-        year = int(text)
+        year = parse_period(text).start.year
         if self.kind is PeriodKind.YEAR:
             return Period.year(year)
         if self.kind is PeriodKind.QUARTER:

@@ -55,7 +55,7 @@ from regionplan.model import (
     Target,
     TargetKind,
 )
-from regionplan.periods import PeriodKind, PeriodSpec, parse_period
+from regionplan.periods import MAX_YEAR, PeriodKind, PeriodSpec, parse_period
 
 __all__ = [
     "MapNode",
@@ -449,6 +449,14 @@ def _read_meta(r: _Reader, node: Node) -> PlanMeta | None:
     period = r.mapping(f.get("period"), "plan period", required=("start", "end"))
     start = r.integer(period.get("start"), "plan period start") if period else None
     end = r.integer(period.get("end"), "plan period end") if period else None
+    for year, what in ((start, "start"), (end, "end")):
+        if year is not None and not 1000 <= year <= MAX_YEAR:
+            r.problem(
+                P.BAD_PERIOD,
+                f"the plan period {what} {year} is not a year",
+                f["period"].location,
+                hint="write years such as 2021 and 2030",
+            )
     if start is not None and end is not None and end < start:
         r.problem(
             P.BAD_PERIOD,
@@ -971,6 +979,8 @@ def validate_plan(path: str | Path, *, extensions: Any = None) -> Validation:
 
 def _assemble(r: _Reader, parts: _Parts, root: Path, main: Path) -> Plan | None:
     if not parts.meta:
+        if _display(main, root) not in parts.files:
+            return None  # the main file could not be read; that problem is reported already
         r.problem(
             P.MISSING_FIELD,
             "the plan has no 'plan:' section",

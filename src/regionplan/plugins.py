@@ -158,7 +158,7 @@ class Registry(Generic[T]):
 def _call_each(pm: pluggy.PluginManager, hook_name: str, make_register: Callable[[str], Any]) -> None:
     """Call every implementation of a register-hook with a callback bound to its plugin."""
     caller = getattr(pm.hook, hook_name)
-    for impl in reversed(caller.get_hookimpls()):  # registration order
+    for impl in caller.get_hookimpls():  # registration order
         register = make_register(impl.plugin_name)
         try:
             impl.function(register=register)

@@ -53,7 +53,8 @@ def check_plan(plan: Plan, extensions: Any, *, structural_errors: bool = False) 
         )
     out += _check_metrics(plan, extensions)
     out += _check_targets(plan, extensions)
-    out += _check_region(plan)
+    if 1000 <= plan.meta.period_start <= plan.meta.period_end <= 9998:
+        out += _check_region(plan)  # needs the plan period; a bad one is reported already
     out += _check_sdg(plan)
     out += _check_quality(plan, graph)
     if not structural_errors and not any(p.is_error for p in out):
@@ -325,7 +326,7 @@ def _check_targets(plan: Plan, extensions: Any) -> list[Problem]:
                             f"write the target in a unit of the same dimension as '{metric.unit}'",
                         )
                     )
-        if t.baseline and t.deadline and _year_of(t.deadline) <= _year_of(t.baseline):
+        if t.baseline and t.deadline and _year_of(t.deadline) <= _year_of(t.baseline):  # both parsed at load
             out.append(
                 _err(
                     P.DEADLINE_BEFORE_BASELINE,
