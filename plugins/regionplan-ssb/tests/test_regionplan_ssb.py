@@ -633,3 +633,18 @@ def test_found_by_the_plugin_manager(monkeypatch: pytest.MonkeyPatch) -> None:
         pytest.skip(f"regionplan's built-in plugins are incomplete: {exc}")
     assert pm.get_plugin("ssb") is not None
     assert Extensions.collect(pm).sources.get("ssb") is SsbSource
+
+
+def test_an_unresolvable_host_fails_at_once_with_a_hint(tmp_path: Path) -> None:
+    """No DNS answer means no network: one attempt, a clear error, no waiting through retries."""
+    from regionplan_ssb.client import SsbClient
+
+    waits: list[float] = []
+    client = SsbClient(timeout=5, max_retries=4, sleep=waits.append)
+    try:
+        with pytest.raises(DataSourceError, match="could not be resolved"):
+            client.get("http://ssb.invalid/api/v2/tables/07459/metadata", json.loads)
+    finally:
+        client.close()
+    assert client.requests_sent == 1
+    assert waits == []

@@ -14,9 +14,11 @@ import collections
 import email.utils
 import json
 import re
+import socket
 import time
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 import httpx
 
@@ -223,6 +225,15 @@ class SsbClient:
             status, headers, body = self._send(url)
         except httpx.TimeoutException:
             raise _Retry(f"no answer within {self.timeout:g} s") from None
+        except httpx.ConnectError as exc:
+            if _name_not_resolved(exc):
+                # No DNS answer means no network here: retrying only makes the user wait.
+                msg = (
+                    f"cannot reach SSB ({urlsplit(url).hostname} could not be resolved): "
+                    "no network? Use the offline mode to read the cache only"
+                )
+                raise DataSourceError(msg) from None
+            raise _Retry(f"connection failed: {exc or type(exc).__name__}") from None
         except httpx.TransportError as exc:  # refused, reset, body cut short
             raise _Retry(f"connection failed: {exc or type(exc).__name__}") from None
         self.limiter.update(headers)
@@ -252,6 +263,18 @@ class SsbClient:
                 if time.monotonic() > deadline:
                     raise httpx.ReadTimeout("the body took too long", request=response.request)
             return response.status_code, response.headers, b"".join(chunks)
+
+
+def _name_not_resolved(exc: BaseException) -> bool:
+    """Whether a connection failed because the host name has no address (``socket.gaierror``)."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        if isinstance(current, socket.gaierror):
+            return True
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    return False
 
 
 def _error_title(body: bytes) -> str:
