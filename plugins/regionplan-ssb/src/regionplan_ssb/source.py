@@ -171,7 +171,10 @@ class SsbSource(DataSource):
                         raise DataSourceError(msg) from None
                     self.cache.discard(url)
         if self.context.offline:
-            raise DataSourceError(f"offline, and no cached response for {url}")
+            # The URL stays out of the message: it is long, and the table is named by the caller.
+            raise DataSourceError(
+                "offline, and no cached response; run `regionplan fetch` online to fill the cache"
+            )
         body, parsed = self.client.get(url, read)
         fetched = now_utc()
         self.cache.write(url, body, fetched)
