@@ -125,6 +125,8 @@ class GoalResult:
     coverage: float
     children: tuple[ChildStatus, ...]
     policy: str
+    #: whether any target lies below this element (if not, it is not measured at all)
+    measured: bool = True
 
 
 @attrs.frozen(eq=False)
@@ -699,12 +701,14 @@ def _roll_up(
     except Exception as exc:
         raise EvaluationError(str(exc)) from exc
     status: dict[tuple[str, str], Status] = {(r.target.id, r.area): r.status for r in results}
+    measured: dict[str, bool] = {}
     out = []
     for node in graph.rollup_order():
         if graph.kind(node) != NodeKind.ELEMENT:
             continue
         element = graph.obj(node)
         children = graph.children(node)
+        measured[node] = any(graph.kind(c) == NodeKind.TARGET or measured.get(c, False) for c in children)
         for area in areas:
             votes = [
                 ChildStatus(c, status[(c, area)], graph.weight(c, node))
@@ -722,6 +726,7 @@ def _roll_up(
                     rolled.coverage,
                     rolled.children,
                     rolled.policy,
+                    measured[node],
                 )
             )
     return tuple(out)

@@ -26,7 +26,6 @@ import attrs
 
 from regionplan.errors import EvaluationError, Problem
 from regionplan.explain import format_number
-from regionplan.graph import NodeKind
 from regionplan.model import DEFAULT_LANGUAGE, Element, ElementKind, Label, Plan
 from regionplan.sdg import catalogue
 from regionplan.status import Status
@@ -641,13 +640,8 @@ class _Builder:
         self.lang = lang
         self.area = area or evaluation.areas[0]
         self.goals = {g.element.id: g for g in evaluation.goals_in(self.area)}
-        graph = evaluation.graph
         # an element is measured when a target contributes to it, directly or through others
-        self.measured = {
-            e.id
-            for e in self.plan.elements
-            if e.id in graph and any(graph.kind(d) == NodeKind.TARGET for d in graph.descendants(e.id))
-        }
+        self.measured = {g.element.id for g in self.goals.values() if g.measured}
         self.results = {r.target.id: r for r in evaluation.targets_in(self.area)}
 
     # helpers
