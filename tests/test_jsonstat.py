@@ -258,7 +258,9 @@ def test_file_source_reads_the_real_file(tmp_path: Path) -> None:
     assert obs.provenance.table == "03024"
     assert obs.provenance.credit == "Kilde: Statistisk sentralbyrå, tabell 03024"
     assert obs.provenance.source == "jsonstat"
-    assert obs.provenance.retrieved is not None
+    assert obs.provenance.retrieved is None  # a copied file; the query may state the date
+    dated = source.fetch(SourceRequest(metric="price", query={**query, "retrieved": "2025-12-01"}))
+    assert dated.provenance.retrieved is not None and dated.provenance.retrieved.year == 2025
 
     weight = source.fetch(SourceRequest(metric="w", query={**query, "contents": "Vekt", "unit": "t"}))
     assert weight.unit == "t" and weight.values[0] == 255

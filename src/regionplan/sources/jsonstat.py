@@ -22,6 +22,7 @@ A plan reads a saved file like this::
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import math
 import os
@@ -35,7 +36,7 @@ import numpy as np
 from regionplan.errors import DataSourceError
 from regionplan.hookspecs import hookimpl
 from regionplan.series import Observations, Provenance
-from regionplan.sources import DataSource, SourceRequest, now_utc
+from regionplan.sources import DataSource, SourceRequest
 
 __all__ = [
     "Dimension",
@@ -601,6 +602,7 @@ class JsonStatFileSource(DataSource):
         "table",
         "credit",
         "licence",
+        "retrieved",
     )
 
     @classmethod
@@ -632,7 +634,8 @@ class JsonStatFileSource(DataSource):
         query = request.query
         path = self.context.resolve(str(query["path"]))
         doc = _read_json(path)
-        retrieved = now_utc()
+        # The file is a copy; when its figures were fetched is what the query says, if anything.
+        retrieved = _retrieved(query.get("retrieved"))
         try:
             dataset = parse_jsonstat(doc)
             filters: dict[str, str | Sequence[str]] = dict(query.get("select") or {})
@@ -675,6 +678,16 @@ class JsonStatFileSource(DataSource):
         except DataSourceError as exc:
             raise DataSourceError(f"{path}: {exc}") from None
         return attrs.evolve(batch, unit=unit)
+
+
+def _retrieved(value: Any) -> dt.datetime | None:
+    if value in (None, ""):
+        return None
+    try:
+        day = dt.datetime.fromisoformat(str(value))
+    except ValueError:
+        raise DataSourceError(f"'retrieved' must be a date (YYYY-MM-DD), not {value!r}") from None
+    return day if day.tzinfo else day.replace(tzinfo=dt.UTC)
 
 
 def _read_json(path: Path) -> Any:

@@ -78,7 +78,7 @@ __all__ = ["CsvSource", "ExcelSource", "Table", "TabularQuery", "query_text", "r
 #: The column roles ``columns`` must map.
 COLUMN_ROLES: tuple[str, ...] = ("area", "period", "value")
 #: Provenance keys shared by the file sources.
-_PROVENANCE_KEYS: tuple[str, ...] = ("table", "credit", "licence", "note")
+_PROVENANCE_KEYS: tuple[str, ...] = ("table", "credit", "licence", "note", "retrieved")
 _COMMON_KEYS: tuple[str, ...] = (
     "filter",
     "unit",
@@ -239,8 +239,7 @@ def _check_common(name: str, query: Mapping[str, Any]) -> list[str]:
                 if role not in columns
             ]
             problems += [
-                f"the {name} source's 'columns' does not know '{key}' "
-                f"(it takes: {', '.join(COLUMN_ROLES)})"
+                f"the {name} source's 'columns' does not know '{key}' (it takes: {', '.join(COLUMN_ROLES)})"
                 for key in columns
                 if key not in COLUMN_ROLES
             ]
@@ -252,9 +251,7 @@ def _check_common(name: str, query: Mapping[str, Any]) -> list[str]:
     filt = query.get("filter")
     if "filter" in query:
         if not isinstance(filt, Mapping) or not filt:
-            problems.append(
-                f"the {name} source's 'filter' must map column names to values, not {filt!r}"
-            )
+            problems.append(f"the {name} source's 'filter' must map column names to values, not {filt!r}")
         else:
             for col, wanted in filt.items():
                 if not _is_text(col):
@@ -272,6 +269,11 @@ def _check_common(name: str, query: Mapping[str, Any]) -> list[str]:
             problems.append(f"the {name} source's '{key}' must be a text, not {query[key]!r}")
     if "table" in query and not (_is_text(query["table"]) or _is_filter_value(query["table"])):
         problems.append(f"the {name} source's 'table' must be a text, not {query['table']!r}")
+    if "retrieved" in query:
+        try:
+            _retrieved(query["retrieved"])
+        except DataSourceError as exc:
+            problems.append(f"the {name} source's {exc}")
     decimal = query.get("decimal", ".")
     if decimal not in _DECIMALS:
         problems.append(f'the {name} source\'s \'decimal\' must be "." or ",", not {decimal!r}')
@@ -320,6 +322,7 @@ class TabularQuery:
     credit: str = ""
     licence: str = ""
     note: str = ""
+    retrieved: dt.datetime | None = None
 
     @classmethod
     def from_query(cls, query: Mapping[str, Any]) -> TabularQuery:
@@ -348,6 +351,7 @@ class TabularQuery:
             credit=query.get("credit", ""),
             licence=query.get("licence", ""),
             note=query.get("note", ""),
+            retrieved=_retrieved(query.get("retrieved")),
         )
 
 
@@ -379,9 +383,7 @@ class Table:
     def at(self, i: int) -> str:
         """``file:line`` of row ``i``."""
         return (
-            f"{self.label}:{self.lines[i]}"
-            if self.where == "line"
-            else (f"{self.label} row {self.lines[i]}")
+            f"{self.label}:{self.lines[i]}" if self.where == "line" else (f"{self.label} row {self.lines[i]}")
         )
 
     def column(self, name: str, what: str) -> int:
@@ -417,6 +419,17 @@ def _stat(path: Path, shown: str) -> os.stat_result:
         msg = f"{shown}: not a file ({path})"
         raise DataSourceError(msg)
     return st
+
+
+def _retrieved(value: Any) -> dt.datetime | None:
+    """The date a query says its file's figures were fetched (``retrieved: 2024-03-01``)."""
+    if value in (None, ""):
+        return None
+    try:
+        day = dt.datetime.fromisoformat(str(value))
+    except ValueError:
+        raise DataSourceError(f"'retrieved' must be a date (YYYY-MM-DD), not {value!r}") from None
+    return day if day.tzinfo else day.replace(tzinfo=dt.UTC)
 
 
 def _mtime(st: os.stat_result) -> dt.datetime:
@@ -476,10 +489,7 @@ def read_excel(path: Path, *, sheet: str | int | None, header_row: int, label: s
     try:
         import openpyxl
     except ImportError:
-        msg = (
-            f"{label}: reading Excel files needs openpyxl; "
-            f'install it with: pip install "regionplan[excel]"'
-        )
+        msg = f'{label}: reading Excel files needs openpyxl; install it with: pip install "regionplan[excel]"'
         raise DataSourceError(msg) from None
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
@@ -525,9 +535,7 @@ def read_excel(path: Path, *, sheet: str | int | None, header_row: int, label: s
 # -- from a table to observations --------------------------------------------------
 
 
-def observations(
-    table: Table, q: TabularQuery, source: str, query: Mapping[str, Any]
-) -> Observations:
+def observations(table: Table, q: TabularQuery, source: str, query: Mapping[str, Any]) -> Observations:
     """Map, filter and check a table's rows; build the batch with its provenance.
 
     Raises:
@@ -598,7 +606,9 @@ def observations(
         source=source,
         table=q.table or table.path.name,
         query=query_text(query),
-        retrieved=table.modified,
+        # A copied file's modification time says when it was copied, not when its figures were
+        # fetched: the query states that date when it is known.
+        retrieved=q.retrieved,
         licence=q.licence,
         credit=q.credit,
         notes=q.note,
@@ -663,9 +673,7 @@ class _TabularSource(DataSource):
         return []
 
     @abc.abstractmethod
-    def _cache_key(
-        self, query: Mapping[str, Any], path: Path, st: os.stat_result
-    ) -> tuple[Any, ...]:
+    def _cache_key(self, query: Mapping[str, Any], path: Path, st: os.stat_result) -> tuple[Any, ...]:
         """What identifies one parse of a file."""
 
     @abc.abstractmethod
@@ -711,8 +719,7 @@ class CsvSource(_TabularSource):
         delimiter = query.get("delimiter", ",")
         if not isinstance(delimiter, str) or len(delimiter) != 1 or delimiter in '"\r\n':
             problems.append(
-                f"the csv source's 'delimiter' must be one character such as \";\", "
-                f"not {delimiter!r}"
+                f"the csv source's 'delimiter' must be one character such as \";\", not {delimiter!r}"
             )
         elif delimiter == query.get("decimal") and delimiter == ",":
             problems.append(
@@ -721,9 +728,7 @@ class CsvSource(_TabularSource):
             )
         return problems
 
-    def _cache_key(
-        self, query: Mapping[str, Any], path: Path, st: os.stat_result
-    ) -> tuple[Any, ...]:
+    def _cache_key(self, query: Mapping[str, Any], path: Path, st: os.stat_result) -> tuple[Any, ...]:
         return (
             path,
             st.st_mtime_ns,
@@ -752,29 +757,21 @@ class ExcelSource(_TabularSource):
         problems = []
         sheet = query.get("sheet")
         if "sheet" in query and not (
-            _is_text(sheet)
-            or (isinstance(sheet, int) and not isinstance(sheet, bool) and sheet > 0)
+            _is_text(sheet) or (isinstance(sheet, int) and not isinstance(sheet, bool) and sheet > 0)
         ):
             problems.append(
-                f"the excel source's 'sheet' must be a sheet name or number (1 for the "
-                f"first), not {sheet!r}"
+                f"the excel source's 'sheet' must be a sheet name or number (1 for the first), not {sheet!r}"
             )
         row = query.get("header_row", 1)
         if not isinstance(row, int) or isinstance(row, bool) or row < 1:
-            problems.append(
-                f"the excel source's 'header_row' must be a row number (1 or more), not {row!r}"
-            )
+            problems.append(f"the excel source's 'header_row' must be a row number (1 or more), not {row!r}")
         return problems
 
-    def _cache_key(
-        self, query: Mapping[str, Any], path: Path, st: os.stat_result
-    ) -> tuple[Any, ...]:
+    def _cache_key(self, query: Mapping[str, Any], path: Path, st: os.stat_result) -> tuple[Any, ...]:
         return (path, st.st_mtime_ns, st.st_size, query.get("sheet"), query.get("header_row", 1))
 
     def _read(self, query: Mapping[str, Any], path: Path, label: str) -> Table:
-        return read_excel(
-            path, sheet=query.get("sheet"), header_row=query.get("header_row", 1), label=label
-        )
+        return read_excel(path, sheet=query.get("sheet"), header_row=query.get("header_row", 1), label=label)
 
 
 @hookimpl
