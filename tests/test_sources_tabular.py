@@ -317,10 +317,7 @@ def test_norwegian_file_with_decimal_comma_and_ssb_missing_symbols(tmp_path: Pat
 
 def test_thousands_separators(tmp_path: Path) -> None:
     rows = dict_rows(EMPLOYMENT)
-    spaced = [
-        {**r, "employed_by_workplace_jobs": f"{int(r['employed_by_workplace_jobs']):,}"}
-        for r in rows
-    ]
+    spaced = [{**r, "employed_by_workplace_jobs": f"{int(r['employed_by_workplace_jobs']):,}"} for r in rows]
     for i, r in enumerate(spaced):
         sep = ["\u00a0", " ", "\u202f"][i % 3]
         r["employed_by_workplace_jobs"] = r["employed_by_workplace_jobs"].replace(",", sep)
@@ -375,9 +372,7 @@ def test_number_format_refuses(text: str, fmt: NumberFormat, hint: str) -> None:
 # -- reading once per run ---------------------------------------------------------------
 
 
-def test_the_same_file_is_read_once_per_run(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_the_same_file_is_read_once_per_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     shutil.copy(DATA / EMPLOYMENT, tmp_path / EMPLOYMENT)
     calls: list[Path] = []
     real = tabular.read_csv
@@ -448,9 +443,7 @@ def tidy_tables(draw: st.DrawFn) -> list[tuple[str, str, float | None]]:
     return [(a, p, draw(numbers)) for a, p in keys]
 
 
-@settings(
-    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(table=tidy_tables(), delimiter=st.sampled_from([",", ";", "\t"]))
 def test_tidy_tables_read_back_as_written(
     tmp_path: Path, table: list[tuple[str, str, float | None]], delimiter: str
@@ -533,9 +526,7 @@ json_like = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=5),
     lambda inner: (
         st.lists(inner, max_size=3)
-        | st.dictionaries(
-            st.text(max_size=8) | st.sampled_from(list(JOBS_QUERY)), inner, max_size=4
-        )
+        | st.dictionaries(st.text(max_size=8) | st.sampled_from(list(JOBS_QUERY)), inner, max_size=4)
     ),
     max_leaves=12,
 )
@@ -620,9 +611,7 @@ def test_excel_mistakes(tmp_path: Path) -> None:
     assert "not an Excel workbook" in msg
 
 
-def test_excel_without_openpyxl_says_what_to_install(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_excel_without_openpyxl_says_what_to_install(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     write_workbook(tmp_path / "jobs.xlsx", dict_rows(EMPLOYMENT))
     monkeypatch.setitem(sys.modules, "openpyxl", None)
     msg = error_of({**JOBS_QUERY, "path": "jobs.xlsx"}, tmp_path, ExcelSource)

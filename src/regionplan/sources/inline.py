@@ -98,9 +98,7 @@ def _check_entry(i: int, entry: Any, default_area: str) -> tuple[list[str], tupl
     """Problems with one entry, and its (area, period) key when it is readable."""
     where = f"the inline source's values[{i}]"
     if not isinstance(entry, Mapping):
-        return [
-            f"{where} must be a mapping such as {{period: 2025, value: 1}}, not {entry!r}"
-        ], None
+        return [f"{where} must be a mapping such as {{period: 2025, value: 1}}, not {entry!r}"], None
     problems = [
         f"{where} does not know '{k}' (it takes: {', '.join(_ENTRY_KEYS)})"
         for k in entry
@@ -115,9 +113,7 @@ def _check_entry(i: int, entry: Any, default_area: str) -> tuple[list[str], tupl
                 if isinstance(entry["area"], int) and not isinstance(entry["area"], bool)
                 else ""
             )
-            problems.append(
-                f"{where}: 'area' must be an area code as text, not {entry['area']!r}{hint}"
-            )
+            problems.append(f"{where}: 'area' must be an area code as text, not {entry['area']!r}{hint}")
     period: str | None = None
     if "period" not in entry:
         problems.append(f"{where} needs 'period'")
@@ -156,8 +152,7 @@ class InlineSource(DataSource):
         if "area" in query:
             if (area := _area(query["area"])) is None:
                 problems.append(
-                    "the inline source's 'area' must be an area code as text, "
-                    f"not {query['area']!r}"
+                    f"the inline source's 'area' must be an area code as text, not {query['area']!r}"
                 )
             else:
                 default_area = area
