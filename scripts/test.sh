@@ -18,6 +18,12 @@ python3 -m venv .venv
 python -m pip install -q --upgrade pip
 python -m pip install -q -e ".[test,lint,docs]" -e plugins/regionplan-ssb -e "plugins/regionplan-milestones[excel]"
 
+# Style and types first: they are part of passing the tests.
+ruff check src tests plugins docs scripts
+ruff format --check src tests plugins docs scripts
+mypy
+mypy plugins/regionplan-ssb/src plugins/regionplan-milestones/src
+
 set +e
 python -m pytest "$@"
 status=$?

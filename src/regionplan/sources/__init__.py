@@ -36,6 +36,7 @@ __all__ = [
     "SourceContext",
     "SourceRequest",
     "default_cache_dir",
+    "parse_retrieved",
 ]
 
 CACHE_ENV = "REGIONPLAN_CACHE_DIR"
@@ -145,6 +146,21 @@ class DataSource(abc.ABC):
 
     def close(self) -> None:  # noqa: B027 - optional hook for sources with resources
         """Release resources (connections, files). Called once at the end of a run."""
+
+
+def parse_retrieved(value: Any) -> dt.datetime | None:
+    """The date a query says its figures were fetched (``retrieved: 2024-03-01``), in UTC.
+
+    Raises:
+        DataSourceError: the value is not a date.
+    """
+    if value in (None, ""):
+        return None
+    try:
+        day = dt.datetime.fromisoformat(str(value))
+    except ValueError:
+        raise DataSourceError(f"'retrieved' must be a date (YYYY-MM-DD), not {value!r}") from None
+    return day if day.tzinfo else day.replace(tzinfo=dt.UTC)
 
 
 def now_utc() -> dt.datetime:

@@ -22,7 +22,6 @@ A plan reads a saved file like this::
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import math
 import os
@@ -36,7 +35,7 @@ import numpy as np
 from regionplan.errors import DataSourceError
 from regionplan.hookspecs import hookimpl
 from regionplan.series import Observations, Provenance
-from regionplan.sources import DataSource, SourceRequest
+from regionplan.sources import DataSource, SourceRequest, parse_retrieved
 
 __all__ = [
     "Dimension",
@@ -635,7 +634,7 @@ class JsonStatFileSource(DataSource):
         path = self.context.resolve(str(query["path"]))
         doc = _read_json(path)
         # The file is a copy; when its figures were fetched is what the query says, if anything.
-        retrieved = _retrieved(query.get("retrieved"))
+        retrieved = parse_retrieved(query.get("retrieved"))
         try:
             dataset = parse_jsonstat(doc)
             filters: dict[str, str | Sequence[str]] = dict(query.get("select") or {})
@@ -678,16 +677,6 @@ class JsonStatFileSource(DataSource):
         except DataSourceError as exc:
             raise DataSourceError(f"{path}: {exc}") from None
         return attrs.evolve(batch, unit=unit)
-
-
-def _retrieved(value: Any) -> dt.datetime | None:
-    if value in (None, ""):
-        return None
-    try:
-        day = dt.datetime.fromisoformat(str(value))
-    except ValueError:
-        raise DataSourceError(f"'retrieved' must be a date (YYYY-MM-DD), not {value!r}") from None
-    return day if day.tzinfo else day.replace(tzinfo=dt.UTC)
 
 
 def _read_json(path: Path) -> Any:

@@ -71,7 +71,7 @@ import numpy as np
 from regionplan.errors import DataSourceError
 from regionplan.hookspecs import hookimpl
 from regionplan.series import Observations, Provenance
-from regionplan.sources import DataSource, SourceContext, SourceRequest
+from regionplan.sources import DataSource, SourceContext, SourceRequest, parse_retrieved
 
 __all__ = ["CsvSource", "ExcelSource", "Table", "TabularQuery", "query_text", "read_csv", "read_excel"]
 
@@ -271,7 +271,7 @@ def _check_common(name: str, query: Mapping[str, Any]) -> list[str]:
         problems.append(f"the {name} source's 'table' must be a text, not {query['table']!r}")
     if "retrieved" in query:
         try:
-            _retrieved(query["retrieved"])
+            parse_retrieved(query["retrieved"])
         except DataSourceError as exc:
             problems.append(f"the {name} source's {exc}")
     decimal = query.get("decimal", ".")
@@ -351,7 +351,7 @@ class TabularQuery:
             credit=query.get("credit", ""),
             licence=query.get("licence", ""),
             note=query.get("note", ""),
-            retrieved=_retrieved(query.get("retrieved")),
+            retrieved=parse_retrieved(query.get("retrieved")),
         )
 
 
@@ -419,17 +419,6 @@ def _stat(path: Path, shown: str) -> os.stat_result:
         msg = f"{shown}: not a file ({path})"
         raise DataSourceError(msg)
     return st
-
-
-def _retrieved(value: Any) -> dt.datetime | None:
-    """The date a query says its file's figures were fetched (``retrieved: 2024-03-01``)."""
-    if value in (None, ""):
-        return None
-    try:
-        day = dt.datetime.fromisoformat(str(value))
-    except ValueError:
-        raise DataSourceError(f"'retrieved' must be a date (YYYY-MM-DD), not {value!r}") from None
-    return day if day.tzinfo else day.replace(tzinfo=dt.UTC)
 
 
 def _mtime(st: os.stat_result) -> dt.datetime:
