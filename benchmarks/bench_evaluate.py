@@ -1,0 +1,138 @@
+"""evaluate_norway: the reference plan for every municipality in Norway, against numpy.
+
+Data are read and mapped to 2024 codes once (timed apart); then
+``evaluate(plan, dataset, as_of=...)`` is timed against :mod:`numpy_baseline`, a
+hand-written numpy computation of the same statuses, in the same run. The two must
+agree on the status (and reason) of every target in every municipality, or the
+benchmark fails. Then the areas are replicated (synthetic copies) to 1,000, 10,000
+and 100,000 targets, to see how the cost grows.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+import norway
+import numpy as np
+import numpy_baseline
+from _util import Row, fit_exponent, median_time
+
+NAME = "evaluate_norway"
+GOAL_RATIO = 3.0
+
+
+def library_statuses(evaluation: Any, plan: Any, n: int) -> tuple[np.ndarray, np.ndarray]:
+    codes = np.array([r.status.code for r in evaluation.targets], dtype=np.int8)
+    reasons = np.array([r.reason for r in evaluation.targets], dtype=object)
+    return codes.reshape(len(plan.targets), n), reasons.reshape(len(plan.targets), n)
+
+
+def compare(evaluation: Any, plan: Any, dataset: Any, baseline: dict[str, Any]) -> int:
+    """Assert that regionplan and the numpy baseline agree everywhere; the number of
+    (target, area) pairs compared."""
+    areas = tuple(dataset.groups)
+    assert evaluation.areas == areas
+    codes, reasons = library_statuses(evaluation, plan, len(areas))
+    for i, t in enumerate(plan.targets):
+        b_codes, b_reasons = baseline[t.id]
+        bad = np.flatnonzero((codes[i] != b_codes) | (reasons[i] != b_reasons))
+        if bad.size:
+            examples = [
+                f"{areas[j]}: regionplan {codes[i][j]} {reasons[i][j]}, numpy {b_codes[j]} {b_reasons[j]}"
+                for j in bad[:5]
+            ]
+            raise AssertionError(f"target {t.id}: {bad.size} areas differ, e.g. " + "; ".join(examples))
+    return int(codes.size)
+
+
+def run(quick: bool) -> dict[str, Any]:
+    from regionplan.evaluation import evaluate
+
+    p = norway.prepared()
+    plan, dataset, ext = p["plan"], p["dataset"], p["ext"]
+    n_areas = len(dataset.groups)
+
+    def run_lib(ds: Any = dataset) -> Any:
+        return evaluate(plan, ds, as_of=norway.AS_OF, extensions=ext)
+
+    def run_numpy(ds: Any = dataset) -> Any:
+        metrics, specs = numpy_baseline.inputs_from(ds, plan)
+        return numpy_baseline.statuses(metrics, specs, norway.AS_OF)
+
+    lib = median_time(run_lib, 3 if quick else 7, warmup=1)
+    base = median_time(run_numpy, 5 if quick else 9, warmup=1)
+    compared = compare(lib.result, plan, dataset, base.result)
+    ratio = lib.wall / base.wall
+    counts = Counter((r.target.id, r.status.value) for r in lib.result.targets)
+    rows = [
+        Row("read CSVs + map to 2024 codes (once)", p["read_and_map_s"], "s"),
+        Row("build_dataset (once)", p["build_dataset_s"], "s"),
+        Row(
+            f"evaluate: {n_areas} municipalities × {len(plan.targets)} targets",
+            lib.wall,
+            "s",
+            baseline=base.wall,
+            baseline_name="hand-written numpy",
+            goal=f"≤ {GOAL_RATIO:g}× numpy",
+            ok=ratio <= GOAL_RATIO,
+            note=f"statuses identical for all {compared:,} (target, municipality) pairs",
+            cpu=lib.cpu,
+        ),
+    ]
+    details: dict[str, Any] = {
+        "municipalities": n_areas,
+        "targets_per_area": len(plan.targets),
+        "as_of": norway.AS_OF.isoformat(),
+        "evaluate_s": lib.wall,
+        "evaluate_cpu_s": lib.cpu,
+        "numpy_s": base.wall,
+        "numpy_cpu_s": base.cpu,
+        "ratio": ratio,
+        "status_counts": {f"{t}:{s}": c for (t, s), c in sorted(counts.items())},
+        "scale": {},
+    }
+    totals = (1_000, 10_000) if quick else (1_000, 10_000, 100_000)
+    sizes, times = [], []
+    for total in totals:
+        areas = total // len(plan.targets)
+        ds = norway.replicate(dataset, areas)
+        repeats = 1 if total >= 100_000 else 3
+        lib_s = median_time(lambda d=ds: run_lib(d), repeats)
+        base_s = median_time(lambda d=ds: run_numpy(d), repeats)
+        compare(lib_s.result, plan, ds, base_s.result)
+        n_targets = areas * len(plan.targets)
+        sizes.append(n_targets)
+        times.append(lib_s.wall)
+        rows.append(
+            Row(
+                f"synthetic: {n_targets:,} targets ({areas:,} areas)",
+                lib_s.wall,
+                "s",
+                baseline=base_s.wall,
+                baseline_name="hand-written numpy",
+                note=f"{lib_s.wall / n_targets * 1e6:,.1f} µs/target (numpy {base_s.wall / n_targets * 1e6:,.2f})",
+                cpu=lib_s.cpu,
+            )
+        )
+        details["scale"][str(n_targets)] = {
+            "areas": areas,
+            "evaluate_s": lib_s.wall,
+            "evaluate_cpu_s": lib_s.cpu,
+            "numpy_s": base_s.wall,
+            "us_per_target": lib_s.wall / n_targets * 1e6,
+            "numpy_us_per_target": base_s.wall / n_targets * 1e6,
+        }
+        del ds, lib_s, base_s
+    exponent = fit_exponent(sizes, times)
+    details["exponent"] = exponent
+    rows.append(
+        Row(
+            "fitted exponent of time vs targets",
+            exponent,
+            "",
+            goal="≈ 1 (linear)",
+            ok=None if quick else exponent < 1.15,
+        )
+    )
+    return {"rows": rows, "details": details}
