@@ -134,3 +134,27 @@ def test_multi_parent_rollup_through_evaluate(extensions: Any) -> None:
     worst = evaluate(plan, {"x": series}, as_of="2025-01-01", extensions=extensions, rollup="worst_child")
     assert worst.status_of("m2") is Status.OFF_TRACK
     assert worst.status_of("vision") is Status.OFF_TRACK
+
+
+@given(
+    st.lists(
+        st.lists(st.tuples(st.sampled_from(list(Status)), st.floats(0.1, 5.0)), min_size=0, max_size=6),
+        min_size=1,
+        max_size=8,
+    ).filter(lambda areas: len({len(a) for a in areas}) == 1)
+)
+def test_array_roll_up_equals_the_per_area_roll_up(areas: list[list[tuple[Status, float]]]) -> None:
+    """``combine_many`` (all areas at once) agrees with ``combine`` area by area (synthetic statuses)."""
+    k = len(areas[0])
+    weights = np.array([w for _, w in areas[0]]) if k else np.zeros(0)
+    codes = np.array([[s.code for s, _ in area] for area in areas], dtype=np.int8).T.reshape(k, len(areas))
+    for policy in (WeightedScore(), WorstChild()):
+        status, score, coverage = policy.combine_many(codes, weights)
+        for i, area in enumerate(areas):
+            one = policy.combine([ChildStatus(str(j), s, float(weights[j])) for j, (s, _) in enumerate(area)])
+            assert Status.from_code(int(status[i])) is one.status
+            assert coverage[i] == pytest.approx(one.coverage)
+            if one.score is None:
+                assert np.isnan(score[i])
+            else:
+                assert score[i] == pytest.approx(one.score)

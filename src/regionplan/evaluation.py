@@ -28,7 +28,7 @@ from regionplan.errors import EvaluationError
 from regionplan.graph import GoalGraph, NodeKind
 from regionplan.model import Element, Metric, Plan, Target, TargetKind
 from regionplan.periods import Period
-from regionplan.rollup import ChildStatus, Rollup
+from regionplan.rollup import ChildStatus
 from regionplan.series import Series
 from regionplan.sources import SourceContext
 from regionplan.status import REASONS, Evidence, Judgement, Status
@@ -130,47 +130,120 @@ class GoalResult:
 
 
 @attrs.frozen(eq=False)
+class TargetBatch:
+    """One target judged in every area at once: the arrays behind its :class:`TargetResult` s."""
+
+    target: Target
+    metric: Metric
+    other: Metric | None
+    rows: _Rows
+    judgement: Judgement
+    method: str
+    unit: str
+
+
+@attrs.frozen(eq=False)
+class RollupArrays:
+    """Rolled-up statuses of every element in every area, as arrays (one entry per area)."""
+
+    order: tuple[str, ...]
+    codes: Mapping[str, np.ndarray]
+    scores: Mapping[str, np.ndarray]
+    coverage: Mapping[str, np.ndarray]
+    measured: Mapping[str, bool]
+    children: Mapping[str, tuple[tuple[str, float], ...]]
+
+
+@attrs.frozen(eq=False)
 class Evaluation:
-    """The result of :func:`evaluate`: immutable; export with :meth:`to_frame` or :meth:`to_dict`."""
+    """The result of :func:`evaluate`: immutable; export with :meth:`to_frame` or :meth:`to_dict`.
+
+    Results are held as arrays, one per target across all areas; :attr:`targets` and
+    :attr:`goals` build the per-area result objects when first asked for.
+    """
 
     plan: Plan
     graph: GoalGraph
     data: DataSet
     as_of: dt.date
     areas: tuple[str, ...]
-    targets: tuple[TargetResult, ...]
-    goals: tuple[GoalResult, ...]
+    batches: tuple[TargetBatch, ...]
+    rolled: RollupArrays
     rollup_policy: str
 
     @functools.cached_property
-    def _goal_index(self) -> dict[tuple[str, str], GoalResult]:
-        return {(g.element.id, g.area): g for g in self.goals}
+    def _area_index(self) -> dict[str, int]:
+        return {a: i for i, a in enumerate(self.areas)}
 
     @functools.cached_property
-    def _target_index(self) -> dict[tuple[str, str], TargetResult]:
-        return {(t.target.id, t.area): t for t in self.targets}
+    def _batch_index(self) -> dict[str, TargetBatch]:
+        return {b.target.id: b for b in self.batches}
+
+    @functools.cached_property
+    def targets(self) -> tuple[TargetResult, ...]:
+        """Every target in every area (built on first use)."""
+        return tuple(
+            _target_result(b, i, area, self.data) for b in self.batches for i, area in enumerate(self.areas)
+        )
+
+    @functools.cached_property
+    def goals(self) -> tuple[GoalResult, ...]:
+        """Every element in every area, children before parents (built on first use)."""
+        return tuple(
+            self._goal(node, i, area) for node in self.rolled.order for i, area in enumerate(self.areas)
+        )
+
+    def _where(self, area: str | None) -> tuple[str, int]:
+        a = area or self.areas[0]
+        try:
+            return a, self._area_index[a]
+        except KeyError:
+            raise EvaluationError(f"the area {a!r} was not evaluated") from None
+
+    def _goal(self, node: str, i: int, area: str) -> GoalResult:
+        r = self.rolled
+        children = tuple(ChildStatus(c, self._code_of(c, i), w) for c, w in r.children[node])
+        score = float(r.scores[node][i])
+        return GoalResult(
+            self.graph.obj(node),
+            area,
+            Status.from_code(int(r.codes[node][i])),
+            score if np.isfinite(score) else None,
+            float(r.coverage[node][i]),
+            children,
+            self.rollup_policy,
+            r.measured[node],
+        )
+
+    def _code_of(self, node: str, i: int) -> Status:
+        if node in self._batch_index:
+            return Status.from_code(int(self._batch_index[node].judgement.status[i]))
+        return Status.from_code(int(self.rolled.codes[node][i]))
 
     def goal(self, element_id: str, area: str | None = None) -> GoalResult:
         """The rolled-up result of an element (in the plan's region by default)."""
-        return self._goal_index[(element_id, area or self.areas[0])]
+        a, i = self._where(area)
+        if element_id not in self.rolled.codes:
+            raise KeyError(f"no element {element_id!r}")
+        return self._goal(element_id, i, a)
 
     def target(self, target_id: str, area: str | None = None) -> TargetResult:
-        return self._target_index[(target_id, area or self.areas[0])]
+        """The result of one target (in the plan's region by default)."""
+        a, i = self._where(area)
+        return _target_result(self._batch_index[target_id], i, a, self.data)
 
     def status_of(self, node_id: str, area: str | None = None) -> Status:
         """The status of an element or a target."""
-        key = (node_id, area or self.areas[0])
-        if key in self._target_index:
-            return self._target_index[key].status
-        return self._goal_index[key].status
+        _, i = self._where(area)
+        return self._code_of(node_id, i)
 
     def targets_in(self, area: str | None = None) -> tuple[TargetResult, ...]:
-        a = area or self.areas[0]
-        return tuple(t for t in self.targets if t.area == a)
+        a, i = self._where(area)
+        return tuple(_target_result(b, i, a, self.data) for b in self.batches)
 
     def goals_in(self, area: str | None = None) -> tuple[GoalResult, ...]:
-        a = area or self.areas[0]
-        return tuple(g for g in self.goals if g.area == a)
+        a, i = self._where(area)
+        return tuple(self._goal(node, i, a) for node in self.rolled.order)
 
     def counts(self, area: str | None = None) -> dict[Status, int]:
         out = dict.fromkeys(Status, 0)
@@ -279,7 +352,7 @@ class _Rows:
     deadline_label: str | None
     every_year: bool
     condition: bool
-    facts: list[dict[str, float]]
+    facts: dict[str, np.ndarray]
     missing: tuple[str, ...]
 
 
@@ -334,7 +407,7 @@ def _build_rows(
     missing = tuple(md.reasons)
     deadline_period = _time_of(target.deadline, metric) or metric.period.read(str(plan.meta.period_end))
     deadline_label = target.deadline
-    facts: list[dict[str, float]] = [{} for _ in range(n)]
+    facts: dict[str, np.ndarray] = {}
     values = series.values
     periods = series.periods
     times = series.times
@@ -392,12 +465,7 @@ def _build_rows(
         shock_value = np.where(
             has, values[rows, np.maximum(shock_cols, 0)] if values.size else np.nan, np.nan
         )
-        for i in range(n):
-            facts[i] = {
-                "pre_shock": float(goal[i]),
-                "shock": float(shock_value[i]),
-                "fall": float(shock_value[i] - goal[i]),
-            }
+        facts = {"pre_shock": goal.copy(), "shock": shock_value, "fall": shock_value - goal}
         base_value = shock_value
     elif kind is TargetKind.GROWTH_VS:
         assert other is not None
@@ -538,7 +606,7 @@ def evaluate(
     areas = tuple(dataset.groups)
     graph = GoalGraph.from_plan(plan)
     metrics = {m.id: m for m in plan.metrics}
-    results: list[TargetResult] = []
+    batches: list[TargetBatch] = []
     as_of_time = Period.instant(day).time
     for target in plan.targets:
         metric = metrics[target.metric]
@@ -563,21 +631,11 @@ def evaluate(
             as_of=as_of_time,
         )
         judgement = policy.judge(evidence, projector)
-        results.extend(
-            _target_results(
-                plan,
-                metrics.get(target.other or ""),
-                target,
-                metric,
-                areas,
-                rows,
-                judgement,
-                dataset,
-                projector.name,
-            )
-        )
-    goals = _roll_up(plan, graph, areas, results, ext, rollup)
-    return Evaluation(plan, graph, dataset, day, areas, tuple(results), goals, rollup)
+        unit = "pp" if target.kind is TargetKind.GROWTH_VS else unit_label(parse_unit(metric.unit))
+        other = metrics.get(target.other or "")
+        batches.append(TargetBatch(target, metric, other, rows, judgement, projector.name, unit))
+    rolled = _roll_up(graph, len(areas), batches, ext, rollup)
+    return Evaluation(plan, graph, dataset, day, areas, tuple(batches), rolled, rollup)
 
 
 def _as_date(value: dt.date | str | None) -> dt.date:
@@ -593,92 +651,74 @@ def _as_date(value: dt.date | str | None) -> dt.date:
         raise EvaluationError(f"not a date: {value!r} (write YYYY-MM-DD)") from None
 
 
-def _target_results(
-    plan: Plan,
-    other: Metric | None,
-    target: Target,
-    metric: Metric,
-    areas: Sequence[str],
-    rows: _Rows,
-    j: Judgement,
-    data: DataSet,
-    method: str,
-) -> list[TargetResult]:
-    out = []
-    unit = unit_label(parse_unit(metric.unit))
-    if target.kind is TargetKind.GROWTH_VS:
-        unit = "pp"
-    md = data[metric.id]
-    for i, area in enumerate(areas):
-        status = Status.from_code(int(j.status[i]))
-        base = None
-        if np.isfinite(rows.base_value[i]):
-            base = Point(
-                _label_at(rows.periods, rows.times, rows.base_time[i]),
-                float(rows.base_time[i]),
-                float(rows.base_value[i]),
-            )
-        latest = None
-        if np.isfinite(j.latest_value[i]):
-            latest = Point(
-                _label_at(rows.periods, rows.times, j.latest_time[i]),
-                float(j.latest_time[i]),
-                float(j.latest_value[i]),
-            )
-        goal = _f(rows.goal[i])
-        proj = None
-        if j.projection is not None and np.isfinite(j.projection.value[i]):
-            p = j.projection
-            proj = ProjectionResult(
-                p.method,
-                rows.deadline_label or "",
-                float(p.value[i]),
-                float(p.low[i]),
-                float(p.high[i]),
-                float(p.slope[i]),
-                int(p.n_points[i]),
-                p.confidence,
-            )
-        facts = dict(rows.facts[i])
-        if latest and base:
-            facts["change_since_base"] = latest.value - base.value
-        if latest and goal is not None:
-            facts["gap_to_goal"] = goal - latest.value
-        coverage = None
-        if md.present.size and latest is not None and not target.area:
-            col = _column(md.regions, _period_at(md.regions, latest.time))
-            if col is not None:
-                coverage = (int(md.present[i, col]), int(md.n_members[i]))
-        out.append(
-            TargetResult(
-                target=target,
-                metric=metric,
-                area=area,
-                status=status,
-                reason=str(j.reason[i]),
-                category=str(j.category[i]),
-                baseline=base,
-                latest=latest,
-                goal=goal,
-                deadline=rows.deadline_label,
-                progress=_f(j.progress[i]),
-                projection=proj,
-                trajectory=_trajectory(base, goal, rows.deadline, rows.periods, metric)
-                if not rows.condition
-                else (),
-                history=_history(rows.times, rows.values[i], rows.periods),
-                unit=unit,
-                policy=j.method,
-                method=method,
-                thresholds=dict(j.thresholds),
-                measure=_f(j.measure[i]),
-                missing=rows.missing if status is Status.INSUFFICIENT_DATA else (),
-                other=other,
-                facts=facts,
-                coverage=coverage,
-            )
+def _target_result(batch: TargetBatch, i: int, area: str, data: DataSet) -> TargetResult:
+    """The result object of one target in one area, from its batch's arrays."""
+    rows, j, target, metric = batch.rows, batch.judgement, batch.target, batch.metric
+    status = Status.from_code(int(j.status[i]))
+    base = None
+    if np.isfinite(rows.base_value[i]):
+        base = Point(
+            _label_at(rows.periods, rows.times, rows.base_time[i]),
+            float(rows.base_time[i]),
+            float(rows.base_value[i]),
         )
-    return out
+    latest = None
+    if np.isfinite(j.latest_value[i]):
+        latest = Point(
+            _label_at(rows.periods, rows.times, j.latest_time[i]),
+            float(j.latest_time[i]),
+            float(j.latest_value[i]),
+        )
+    goal = _f(rows.goal[i])
+    proj = None
+    if j.projection is not None and np.isfinite(j.projection.value[i]):
+        p = j.projection
+        proj = ProjectionResult(
+            p.method,
+            rows.deadline_label or "",
+            float(p.value[i]),
+            float(p.low[i]),
+            float(p.high[i]),
+            float(p.slope[i]),
+            int(p.n_points[i]),
+            p.confidence,
+        )
+    facts = {k: float(v[i]) for k, v in rows.facts.items()}
+    if latest and base:
+        facts["change_since_base"] = latest.value - base.value
+    if latest and goal is not None:
+        facts["gap_to_goal"] = goal - latest.value
+    coverage = None
+    md = data[metric.id]
+    if md.present.size and latest is not None and not target.area:
+        col = _column(md.regions, _period_at(md.regions, latest.time))
+        if col is not None:
+            coverage = (int(md.present[i, col]), int(md.n_members[i]))
+    return TargetResult(
+        target=target,
+        metric=metric,
+        area=area,
+        status=status,
+        reason=str(j.reason[i]),
+        category=str(j.category[i]),
+        baseline=base,
+        latest=latest,
+        goal=goal,
+        deadline=rows.deadline_label,
+        progress=_f(j.progress[i]),
+        projection=proj,
+        trajectory=_trajectory(base, goal, rows.deadline, rows.periods, metric) if not rows.condition else (),
+        history=_history(rows.times, rows.values[i], rows.periods),
+        unit=batch.unit,
+        policy=j.method,
+        method=batch.method,
+        thresholds=dict(j.thresholds),
+        measure=_f(j.measure[i]),
+        missing=rows.missing if status is Status.INSUFFICIENT_DATA else (),
+        other=batch.other,
+        facts=facts,
+        coverage=coverage,
+    )
 
 
 def _period_at(series: Series, t: float) -> Period | None:
@@ -689,47 +729,35 @@ def _period_at(series: Series, t: float) -> Period | None:
 
 
 def _roll_up(
-    plan: Plan,
-    graph: GoalGraph,
-    areas: Sequence[str],
-    results: Sequence[TargetResult],
-    ext: Any,
-    policy_name: str,
-) -> tuple[GoalResult, ...]:
+    graph: GoalGraph, n_areas: int, batches: Sequence[TargetBatch], ext: Any, policy_name: str
+) -> RollupArrays:
+    """Every element's status in every area, bottom-up, one array operation per element."""
     try:
         policy = ext.rollup_policies.get(policy_name)
     except Exception as exc:
         raise EvaluationError(str(exc)) from exc
-    status: dict[tuple[str, str], Status] = {(r.target.id, r.area): r.status for r in results}
+    codes: dict[str, np.ndarray] = {b.target.id: b.judgement.status.astype(np.int8) for b in batches}
+    scores: dict[str, np.ndarray] = {}
+    coverage: dict[str, np.ndarray] = {}
     measured: dict[str, bool] = {}
-    out = []
+    children_of: dict[str, tuple[tuple[str, float], ...]] = {}
+    order: list[str] = []
     for node in graph.rollup_order():
         if graph.kind(node) != NodeKind.ELEMENT:
             continue
-        element = graph.obj(node)
-        children = graph.children(node)
-        measured[node] = any(graph.kind(c) == NodeKind.TARGET or measured.get(c, False) for c in children)
-        for area in areas:
-            votes = [
-                ChildStatus(c, status[(c, area)], graph.weight(c, node))
-                for c in children
-                if (c, area) in status
-            ]
-            rolled: Rollup = policy.combine(votes)
-            status[(node, area)] = rolled.status
-            out.append(
-                GoalResult(
-                    element,
-                    area,
-                    rolled.status,
-                    rolled.score,
-                    rolled.coverage,
-                    rolled.children,
-                    rolled.policy,
-                    measured[node],
-                )
-            )
-    return tuple(out)
+        children = tuple((c, graph.weight(c, node)) for c in graph.children(node) if c in codes)
+        measured[node] = any(graph.kind(c) == NodeKind.TARGET or measured.get(c, False) for c, _ in children)
+        if children:
+            stacked = np.stack([codes[c] for c, _ in children])
+            weights = np.array([w for _, w in children], dtype=float)
+        else:
+            stacked = np.zeros((0, n_areas), dtype=np.int8)
+            weights = np.zeros(0)
+        codes[node], scores[node], coverage[node] = policy.combine_many(stacked, weights)
+        children_of[node] = children
+        order.append(node)
+    element_codes = {k: v for k, v in codes.items() if k in measured}
+    return RollupArrays(tuple(order), element_codes, scores, coverage, measured, children_of)
 
 
 def reason_sentence(code: str, lang: str = "en") -> str:
