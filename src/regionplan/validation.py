@@ -444,6 +444,7 @@ def _check_sdg(plan: Plan) -> list[Problem]:
 
 def _check_quality(plan: Plan, graph: GoalGraph) -> list[Problem]:
     out = []
+    inherits = _inheriting_responsibility(plan, graph)
     targeted = {t.element for t in plan.targets}
     used_metrics = {t.metric for t in plan.targets} | {t.other for t in plan.targets if t.other}
     for m in plan.metrics:
@@ -466,7 +467,7 @@ def _check_quality(plan: Plan, graph: GoalGraph) -> list[Problem]:
                     "add a target with a metric, or record why it cannot be measured yet",
                 )
             )
-        if e.kind.is_action and not e.responsible and not _inherited_responsible(plan, e.id, graph):
+        if e.kind.is_action and not e.responsible and e.id not in inherits:
             out.append(
                 _warn(
                     P.NO_RESPONSIBLE,
@@ -515,13 +516,30 @@ def _check_quality(plan: Plan, graph: GoalGraph) -> list[Problem]:
     return out
 
 
-def _inherited_responsible(plan: Plan, element_id: str, graph: GoalGraph) -> bool:
-    """An action under an action-programme item inherits that item's actors."""
-    for parent in graph.ancestors(element_id):
-        obj = graph.obj(parent)
-        if obj is not None and getattr(obj, "kind", None) in {ElementKind.ACTION} and obj.responsible:
-            return True
-    return False
+def _inheriting_responsibility(plan: Plan, graph: GoalGraph) -> set[str]:
+    """Elements under an action-programme item with actors: they inherit those actors.
+
+    One pass, parents before children, so large plans stay linear.
+    """
+    import networkx as nx
+
+    try:
+        order = list(reversed(graph.rollup_order()))
+    except nx.NetworkXUnfeasible:  # a cycle, reported elsewhere
+        return set()
+    covered: set[str] = set()
+    for node in order:
+        element = graph.obj(node)
+        if graph.kind(node) != "element":
+            continue
+        for parent_id in element.parents:
+            if parent_id not in graph or graph.kind(parent_id) != "element":
+                continue
+            parent = graph.obj(parent_id)
+            if parent_id in covered or (parent.kind is ElementKind.ACTION and parent.responsible):
+                covered.add(node)
+                break
+    return covered
 
 
 def _plugin_problems(plan: Plan, graph: GoalGraph, extensions: Any) -> list[Problem]:
