@@ -1352,15 +1352,9 @@ def _target_data(t: Target) -> dict[str, Any]:
 
 def dump_yaml(plan: Plan) -> str:
     """The plan as one YAML plan file (every value that must stay text is quoted)."""
-    import io
+    import yaml
 
-    from ruamel.yaml import YAML
-
-    yaml = YAML(typ="safe", pure=True)
-    yaml.default_flow_style = False
-    yaml.allow_unicode = True
-    yaml.sort_base_mapping_type_on_output = False  # type: ignore[assignment]
-    buf = io.StringIO()
-    # the safe writer quotes every string YAML could read as something else ('0235', 'on')
-    yaml.dump(to_document(plan), buf)
-    return buf.getvalue()
+    # The safe writer quotes every text a YAML reader could take for something else
+    # ('0235', 'NO', 'on'), so the file reads back the same in any YAML tool.
+    text: str = yaml.safe_dump(to_document(plan), allow_unicode=True, sort_keys=False, width=110)
+    return text
