@@ -263,3 +263,27 @@ def test_new_plan_for_nedre_romerike(tmp_path: Path) -> None:
     assert md.exit_code == 0, md.output
     assert "Nedre Romerike" in md.output
     assert "Insufficient data" in md.output
+
+
+def test_graph_escapes_hostile_titles(tmp_path: Path) -> None:
+    hostile = 'x"]; click n_vision call alert(1) <script>alert(1)</script> "} digraph { a -> b'
+    (tmp_path / "plan.yaml").write_text(
+        f"""\
+plan: {{id: p, title: P, period: {{start: 2024, end: 2030}}}}
+region:
+  id: r
+  name: R
+  municipalities: [{{id: ullensaker, name: Ullensaker, codes: [{{code: "3209", from: 2024-01-01}}]}}]
+elements:
+  - {{id: vision, kind: vision, title: {json.dumps(hostile)}}}
+  - {{id: goal, kind: main_goal, title: {json.dumps(hostile)}, contributes_to: [vision]}}
+""",
+        encoding="utf-8",
+    )
+    runner = CliRunner()
+    mermaid = runner.invoke(cli, ["graph", str(tmp_path), "--format", "mermaid"]).output
+    assert "<script>" not in mermaid and '"]' not in mermaid.replace('"]\n', "\n")
+    assert mermaid.count("\n") == 4  # the header, two nodes and one edge: nothing injected
+    dot = runner.invoke(cli, ["graph", str(tmp_path), "--format", "dot"]).output
+    assert 'digraph { a -> b"' not in dot
+    assert dot.count(" -> ") == 1 and dot.count('\\"') == 4

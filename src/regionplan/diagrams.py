@@ -1,8 +1,8 @@
 """Text diagrams of a goal graph: an indented tree, Mermaid and Graphviz DOT.
 
-Each takes an optional status per node, so the same code draws a plan (for
-``regionplan graph``) and an evaluated plan coloured by status. Labels are
-escaped for each format.
+They draw a plan before any evaluation (``regionplan graph``), optionally with a
+status per node. Labels are escaped by the same rules as the ``md`` and ``dot``
+report formats.
 """
 
 from __future__ import annotations
@@ -12,9 +12,11 @@ from collections.abc import Callable, Mapping
 
 from regionplan.graph import GoalGraph, NodeKind
 from regionplan.model import Plan
+from regionplan.renderers.dot import dot_string
+from regionplan.renderers.markdown import mermaid_label
 from regionplan.status import Status
 
-__all__ = ["STATUS_COLOURS", "dot_escape", "graph_dot", "graph_mermaid", "graph_tree", "mermaid_escape"]
+__all__ = ["STATUS_COLOURS", "graph_dot", "graph_mermaid", "graph_tree"]
 
 #: Fill colours by status (colour-blind-safe pairs with the text symbols).
 STATUS_COLOURS: dict[Status, str] = {
@@ -61,17 +63,6 @@ def _order(plan: Plan) -> Callable[[str], int]:
     return lambda node: index.get(node, len(index))
 
 
-def mermaid_escape(text: str) -> str:
-    """Text safe inside a quoted Mermaid label."""
-    return (
-        text.replace("&", "&amp;")
-        .replace('"', "&quot;")
-        .replace("<", "&lt;")
-        .replace(">", "&gt;")
-        .replace("\n", " ")
-    )
-
-
 def _mermaid_id(node: str) -> str:
     return "n_" + re.sub(r"[^A-Za-z0-9_]", "_", node)
 
@@ -86,7 +77,7 @@ def graph_mermaid(
         label = _label(plan, g, node, lang)
         if status and node in status:
             label = f"{status[node].symbol} {label}"
-        lines.append(f'    {_mermaid_id(node)}["{mermaid_escape(label)}"]')
+        lines.append(f'    {_mermaid_id(node)}["{mermaid_label(label)}"]')
     for node in nodes:
         for parent in g.parents(node):
             w = g.weight(node, parent)
@@ -101,11 +92,6 @@ def graph_mermaid(
     return "\n".join(lines)
 
 
-def dot_escape(text: str) -> str:
-    """Text safe inside a double-quoted DOT string."""
-    return text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
-
-
 def graph_dot(
     plan: Plan, g: GoalGraph, *, lang: str = "nb", status: Mapping[str, Status] | None = None
 ) -> str:
@@ -117,15 +103,15 @@ def graph_dot(
     ]
     for node in _top_down(g):
         label = _label(plan, g, node, lang)
-        attrs = f'label="{dot_escape(label)}"'
+        attrs = f"label={dot_string(label)}"
         if status and node in status:
             s = status[node]
-            attrs = f'label="{dot_escape(s.symbol + " " + label)}", fillcolor="{STATUS_COLOURS[s]}", fontcolor="#ffffff"'
-        lines.append(f'  "{dot_escape(node)}" [{attrs}];')
+            attrs = f'label={dot_string(s.symbol + " " + label)}, fillcolor="{STATUS_COLOURS[s]}", fontcolor="#ffffff"'
+        lines.append(f"  {dot_string(node)} [{attrs}];")
     for node in _top_down(g):
         for parent in g.parents(node):
             w = g.weight(node, parent)
             extra = f' [label="{w:g}"]' if w != 1 else ""
-            lines.append(f'  "{dot_escape(node)}" -> "{dot_escape(parent)}"{extra};')
+            lines.append(f"  {dot_string(node)} -> {dot_string(parent)}{extra};")
     lines.append("}")
     return "\n".join(lines)
