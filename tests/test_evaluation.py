@@ -108,3 +108,28 @@ def test_bad_dates_and_policies(plan: Any, extensions: Any) -> None:
         evaluate(plan, as_of="26.11.2026", extensions=extensions)
     with pytest.raises(EvaluationError):
         evaluate(plan, as_of="2026-11-26", extensions=extensions, rollup="best_child")
+
+
+def test_every_municipality_as_its_own_region_keeps_rows_in_any_vintage(plan: Any) -> None:
+    """Group ids that are member codes are members: rows under 0235, 3033 and 3209 all count."""
+    import csv
+
+    from regionplan.dataset import build_dataset
+    from regionplan.series import Observations, Provenance, Series
+
+    with (Path(__file__).parent / "data" / "tabular" / "population_1jan_2005_2026.csv").open() as f:
+        rows = [r for r in csv.DictReader(f) if r["municipality"] == "Ullensaker"]
+    assert {r["code_at_time"] for r in rows} == {"0235", "3033", "3209"}  # all three vintages
+    obs = Observations(
+        [r["code_at_time"] for r in rows],
+        [r["year"] for r in rows],
+        [float(r["population"]) for r in rows],
+        "person",
+        Provenance("test"),
+    )
+    population = Series.from_observations([obs], unit="person", period_spec=plan.metric("population").period)
+    data = build_dataset(plan, {"population": population}, groups={"3209": ["3209"]})
+    region = data["population"].regions
+    assert region.areas == ("3209",)
+    by_year = {p.start.year: v for p, v in zip(region.periods, region.values[0], strict=True)}
+    assert by_year == {int(r["year"]): float(r["population"]) for r in rows}

@@ -330,14 +330,19 @@ def build_dataset(
 def _split_region_rows(
     series: Series, groups: Mapping[str, Sequence[str]], region_id: str
 ) -> tuple[Series, Series | None]:
-    """Separate rows given for a whole region (area ``region`` or a group id) from member rows."""
-    whole = [a for a in series.areas if a in groups or a == "region"]
+    """Separate rows given for a whole region (area ``region`` or a group id) from member rows.
+
+    A group id that is also a member's code (each municipality as its own region) names
+    the member: its rows go through code mapping and aggregation like any member's.
+    """
+    members = {c for codes in groups.values() for c in codes}
+    whole = [a for a in series.areas if a == "region" or (a in groups and a not in members)]
     if not whole:
         return series, None
-    members = [a for a in series.areas if a not in whole]
+    rest = [a for a in series.areas if a not in whole]
     rows = series.select_areas(whole)
     renamed = tuple(region_id if a == "region" else a for a in rows.areas)
-    return series.select_areas(members), attrs.evolve(rows, areas=renamed)
+    return series.select_areas(rest), attrs.evolve(rows, areas=renamed)
 
 
 def _derived_presence(rs: Series, inputs: Sequence[MetricData]) -> tuple[np.ndarray, np.ndarray]:
