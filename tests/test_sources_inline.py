@@ -130,9 +130,7 @@ def test_a_good_query_has_no_problems() -> None:
 
 
 def test_every_bad_entry_is_reported_at_once() -> None:
-    query = {
-        "values": [{"period": "x", "value": 1}, {"period": "2025"}, {"period": 2024, "value": "y"}]
-    }
+    query = {"values": [{"period": "x", "value": 1}, {"period": "2025"}, {"period": 2024, "value": "y"}]}
     problems = InlineSource.check_query(query)
     assert len(problems) == 3
     assert problems[0].startswith("the inline source's values[0]: 'period' 'x' is no period")
