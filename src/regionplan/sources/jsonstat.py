@@ -106,52 +106,6 @@ class Dimension:
             raise DataSourceError(msg) from None
 
 
-@attrs.frozen(eq=False)
-class JsonStatDataset:
-    """A checked JSON-stat 2.0 dataset.
-
-    Attributes:
-        ids: dimension ids in storage order.
-        dimensions: the dimensions by id.
-        values: float array of shape ``sizes``; ``NaN`` where the value is null or absent.
-        status: object array of the same shape with each value's status (``None`` when it has none).
-        roles: role name (``"geo"``, ``"time"``, ``"metric"``) to dimension ids.
-        label, source, updated: the dataset's own fields ("" when absent).
-        extension: the dataset's ``extension`` object.
-    """
-
-    ids: tuple[str, ...]
-    dimensions: Mapping[str, Dimension]
-    values: np.ndarray
-    status: np.ndarray
-    roles: Mapping[str, tuple[str, ...]]
-    label: str = ""
-    source: str = ""
-    updated: str = ""
-    extension: Mapping[str, Any] = attrs.field(factory=dict)
-
-    @property
-    def sizes(self) -> tuple[int, ...]:
-        return tuple(len(self.dimensions[d].codes) for d in self.ids)
-
-    def role(self, name: str) -> str | None:
-        """The one dimension with a role, or ``None`` when no dimension has it.
-
-        Raises:
-            DataSourceError: several dimensions share the role.
-        """
-        dims = self.roles.get(name, ())
-        if len(dims) > 1:
-            msg = f"several dimensions have the role {name!r} ({', '.join(dims)}); name one"
-            raise DataSourceError(msg)
-        return dims[0] if dims else None
-
-    def value_at(self, **codes: str) -> float:
-        """One value by the category code of every dimension (tests, debugging)."""
-        index = tuple(self.dimensions[d].position(codes[d]) for d in self.ids)
-        return float(self.values[index])
-
-
 @attrs.frozen
 class JsonStatStructure:
     """A dataset's dimensions without its values (what a metadata response holds).
@@ -183,6 +137,28 @@ class JsonStatStructure:
             msg = f"several dimensions have the role {name!r} ({', '.join(dims)}); name one"
             raise DataSourceError(msg)
         return dims[0] if dims else None
+
+
+@attrs.frozen(eq=False)
+class JsonStatDataset(JsonStatStructure):
+    """A checked JSON-stat 2.0 dataset: its structure and its values.
+
+    Attributes:
+        values: float array of shape ``sizes``; ``NaN`` where the value is null or absent.
+        status: object array of the same shape with each value's status (``None`` when it has none).
+    """
+
+    values: np.ndarray = attrs.field(kw_only=True)
+    status: np.ndarray = attrs.field(kw_only=True)
+
+    @property
+    def sizes(self) -> tuple[int, ...]:
+        return tuple(len(self.dimensions[d].codes) for d in self.ids)
+
+    def value_at(self, **codes: str) -> float:
+        """One value by the category code of every dimension (tests, debugging)."""
+        index = tuple(self.dimensions[d].position(codes[d]) for d in self.ids)
+        return float(self.values[index])
 
 
 def parse_jsonstat_structure(doc: Any) -> JsonStatStructure:
