@@ -186,18 +186,41 @@ def _context(path: Path, offline: bool, cache_dir: Path | None, show_progress: b
     from regionplan.planfile import find_plan_file
     from regionplan.sources import SourceContext, default_cache_dir
 
-    progress = None
-    if show_progress:
-
-        def progress(done: int, total: int, label: str) -> None:
-            click.echo(f"\r[{done}/{total}] {label}".ljust(60), nl=done >= total, err=True)
-
     return SourceContext(
         base_dir=find_plan_file(path).parent,
         cache_dir=cache_dir or default_cache_dir(),
         offline=offline,
-        progress=progress,
+        progress=_Progress() if show_progress else None,
     )
+
+
+class _Progress:
+    """A progress bar on standard error, fed by the sources' ``progress(done, total, label)``."""
+
+    def __init__(self) -> None:
+        self.bar: Any = None
+        self.total = 0
+
+    def __call__(self, done: int, total: int, label: str) -> None:
+        if self.bar is None or total != self.total:
+            self.close()
+            self.total = total
+            self.bar = click.progressbar(
+                length=total,
+                label="fetching",
+                file=sys.stderr,
+                show_pos=True,
+                item_show_func=lambda item: item,
+            )
+            self.bar.__enter__()
+        self.bar.update(max(0, done - self.bar.pos), current_item=label)
+        if done >= total:
+            self.close()
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+            self.bar = None
 
 
 _offline = click.option("--offline", is_flag=True, help="Use cached downloads only; no network.")
@@ -298,7 +321,10 @@ def fetch(path: Path, cache_dir: Path | None) -> None:
         ext = _extensions()
         plan = load_plan(path, extensions=ext)
         ctx = _context(path, False, cache_dir, show_progress=True)
-        observations, reasons = fetch_observations(plan, context=ctx, extensions=ext)
+        try:
+            observations, reasons = fetch_observations(plan, context=ctx, extensions=ext)
+        finally:
+            ctx.progress.close()
         for metric in plan.metrics:
             if metric.id in observations:
                 n = sum(len(b) for b in observations[metric.id])

@@ -648,3 +648,41 @@ def test_an_unresolvable_host_fails_at_once_with_a_hint(tmp_path: Path) -> None:
         client.close()
     assert client.requests_sent == 1
     assert waits == []
+
+
+def test_regionplan_fetch_fills_the_cache_once(
+    ssb: FakeSsb, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``regionplan fetch`` on a plan with two metrics of table 03024: one request, then none."""
+    from click.testing import CliRunner
+
+    from regionplan.cli import cli
+    from regionplan.testing import MINIMAL_PLAN, write_plan
+
+    folder = write_plan(
+        tmp_path / "plan",
+        MINIMAL_PLAN
+        + """\
+metrics:
+  - id: salmon_tonnes
+    title: Eksport av fersk laks
+    unit: tonne
+    direction: maintain
+    source: {name: ssb, table: "03024", contents: Vekt, select: {VareGrupper2: "01"}, area: "0"}
+  - id: salmon_price
+    title: Kilopris, fersk laks
+    unit: NOK / kg
+    direction: maintain
+    source: {name: ssb, table: "03024", contents: Kilopris, select: {VareGrupper2: "01"}, area: "0"}
+""",
+    )
+    monkeypatch.setenv("REGIONPLAN_SSB_URL", ssb.base_url)
+    runner = CliRunner()
+    args = ["fetch", str(folder), "--cache-dir", str(tmp_path / "cache")]
+    first = runner.invoke(cli, args)
+    assert first.exit_code == 0, first.output
+    assert "salmon_tonnes: 48 values" in first.output and "salmon_price: 48 values" in first.output
+    assert ssb.count() == 1
+    second = runner.invoke(cli, args)
+    assert second.exit_code == 0, second.output
+    assert ssb.count() == 1  # the warm cache answers
