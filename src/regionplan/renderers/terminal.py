@@ -85,7 +85,8 @@ class _Writer:
             self.heading(report.t("sources"))
             for s in report.sources:
                 licence = f" ({clean(s.licence)})" if s.licence else ""
-                out.append(f"* {clean(s.label)}{licence}")
+                used_for = f": {', '.join(clean(m) for m in s.metrics)}" if s.metrics else ""
+                out.append(f"* {clean(s.label)}{licence}{used_for}")
         return "\n".join(line.rstrip() for line in out) + "\n"
 
     def targets(self) -> None:
