@@ -49,7 +49,6 @@ NO_DEADLINE = "RP403"
 ORPHAN = "RP404"
 UNUSED_METRIC = "RP405"
 EMPTY_ACTION = "RP406"
-OPEN_QUESTION = "RP407"
 
 #: code -> (short name, what it means)
 CATALOGUE: dict[str, tuple[str, str]] = {
@@ -97,5 +96,4 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ORPHAN: ("orphan", "an element that contributes to nothing"),
     UNUSED_METRIC: ("unused-metric", "a metric no target or expression uses"),
     EMPTY_ACTION: ("empty-action", "an action programme item with nothing under it"),
-    OPEN_QUESTION: ("open-question", "an open question the plan has not settled"),
 }
