@@ -306,3 +306,34 @@ def test_unit_example_adds_dimensions_and_refuses_redefinition() -> None:
         check=False,
     )
     assert proc.returncode == 0 and proc.stdout.strip() == "ok", proc.stdout + proc.stderr
+
+
+def test_the_tutorials_command_output_is_current(tmp_path: Path) -> None:
+    """The output the tutorial shows is what the commands print today."""
+    from click.testing import CliRunner
+
+    from regionplan.cli import cli
+
+    text = (DOCS / "tutorial" / "gardermoregionen.md").read_text(encoding="utf-8")
+    runner = CliRunner()
+    example = str(ROOT / "examples" / "gardermoregionen")
+    validate = runner.invoke(cli, ["validate", example]).output
+    summary = validate.strip().splitlines()[-1]
+    assert summary in text, f"the tutorial should show {summary!r}"
+    evaluate = runner.invoke(
+        cli,
+        [
+            "evaluate",
+            example,
+            "--as-of",
+            "2026-11-26",
+            "--offline",
+            "--lang",
+            "en",
+            "--cache-dir",
+            str(tmp_path),
+        ],
+    ).output
+    table = text.split("The table of targets:", 1)[1].split("```text", 1)[1].split("```", 1)[0]
+    for line in table.strip().splitlines():
+        assert line.rstrip() in evaluate, f"not in today's output: {line!r}"
