@@ -290,3 +290,32 @@ elements:
     skeleton = re.sub(r'"(?:[^"\\]|\\.)*"', "S", dot)
     assert skeleton.count(" -> ") == 1
     assert "script" not in skeleton and "digraph {" not in skeleton.split("\n", 1)[1]
+
+
+def test_one_member_municipality_on_its_own(tmp_path: Path) -> None:
+    runner = CliRunner()
+    args = [
+        "report",
+        str(EXAMPLE),
+        "--format",
+        "json",
+        "--offline",
+        "--as-of",
+        "2026-11-26",
+        "--cache-dir",
+        str(tmp_path),
+        "--municipality",
+        "hurdal",
+    ]
+    result = runner.invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.output)
+    assert doc["area"] == "3242" and doc["area_name"] == "Hurdal"
+    recovery = next(t for t in _targets(doc) if t["id"] == "t-jobs-recover-pandemic-losses")
+    assert recovery["latest"]["value"] == _jobs({"3242"}, 2022)
+    unknown = runner.invoke(cli, [*args[:-1], "0616"])  # Nes in Buskerud is not Nes in Akershus
+    assert unknown.exit_code == EXIT_USER and "not a member" in unknown.output
+
+
+def _targets(doc: dict[str, object]) -> list[dict[str, object]]:
+    return [t for section in doc["sections"] for row in section["elements"] for t in row["targets"]]  # type: ignore[index,union-attr]

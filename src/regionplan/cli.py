@@ -226,6 +226,23 @@ class _Progress:
 _offline = click.option("--offline", is_flag=True, help="Use cached downloads only; no network.")
 _cache = click.option("--cache-dir", type=click.Path(path_type=Path), help="Where sources cache downloads.")
 _as_of = click.option("--as-of", "as_of", help="Evaluation date, YYYY-MM-DD (default: today).")
+_municipality = click.option(
+    "--municipality",
+    "member",
+    help="Report on one member municipality (its id or current code) instead of the whole region.",
+)
+
+
+def _groups_and_area(plan: Any, member: str | None) -> tuple[dict[str, tuple[str, ...]] | None, str | None]:
+    """Evaluation groups and the area to render: the region, plus one member when asked."""
+    if member is None:
+        return None, None
+    for m in plan.region.municipalities:
+        if member in (m.id, *m.all_codes):
+            code = m.current_code
+            return {plan.region.id: plan.region.current_codes, code: (code,)}, code
+    known = ", ".join(f"{m.id} ({m.current_code})" for m in plan.region.municipalities)
+    raise RegionplanError(f"{member!r} is not a member of {plan.region.name.get()}; members: {known}")
 
 
 def _parse_date(text: str | None) -> dt.date | None:
@@ -242,10 +259,17 @@ def _parse_date(text: str | None) -> dt.date | None:
 @_as_of
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
 @click.option("--lang", default="nb", help="Language of labels (nb or en).")
+@_municipality
 @_offline
 @_cache
 def evaluate(
-    path: Path, as_of: str | None, fmt: str, lang: str, offline: bool, cache_dir: Path | None
+    path: Path,
+    as_of: str | None,
+    fmt: str,
+    lang: str,
+    member: str | None,
+    offline: bool,
+    cache_dir: Path | None,
 ) -> None:
     """Evaluate every target and goal of a plan on its data."""
     from regionplan.evaluation import evaluate as run_evaluation
@@ -257,8 +281,10 @@ def evaluate(
     def body() -> None:
         ext = _extensions()
         plan = load_plan(path, extensions=ext)
-        result = run_evaluation(plan, as_of=day, context=_context(path, offline, cache_dir), extensions=ext)
-        out = render(result, "json" if fmt == "json" else "terminal", lang=lang, extensions=ext)
+        groups, area = _groups_and_area(plan, member)
+        context = _context(path, offline, cache_dir)
+        result = run_evaluation(plan, as_of=day, context=context, extensions=ext, groups=groups)
+        out = render(result, "json" if fmt == "json" else "terminal", lang=lang, area=area, extensions=ext)
         click.echo(out if isinstance(out, str) else out.decode())
 
     _run(body)
@@ -272,6 +298,7 @@ def evaluate(
 )
 @_as_of
 @click.option("--lang", default="nb", help="Language of labels (nb or en).")
+@_municipality
 @_offline
 @_cache
 def report(
@@ -280,6 +307,7 @@ def report(
     output: Path | None,
     as_of: str | None,
     lang: str,
+    member: str | None,
     offline: bool,
     cache_dir: Path | None,
 ) -> None:
@@ -295,8 +323,10 @@ def report(
         if fmt not in ext.renderers:
             raise RegionplanError(ext.renderers.unknown_message(fmt))
         plan = load_plan(path, extensions=ext)
-        result = run_evaluation(plan, as_of=day, context=_context(path, offline, cache_dir), extensions=ext)
-        out = render(result, fmt, lang=lang, extensions=ext)
+        groups, area = _groups_and_area(plan, member)
+        context = _context(path, offline, cache_dir)
+        result = run_evaluation(plan, as_of=day, context=context, extensions=ext, groups=groups)
+        out = render(result, fmt, lang=lang, area=area, extensions=ext)
         data = out.encode("utf-8") if isinstance(out, str) else out
         if output is None:
             sys.stdout.buffer.write(data)
