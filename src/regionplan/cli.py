@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -61,6 +62,11 @@ def _run(action: Callable[[], Any]) -> Any:
         if _State.debug:
             raise
         _fail(str(exc), EXIT_USER)
+    except BrokenPipeError:
+        # The reader went away (`regionplan plugins | head`): stop quietly, as Unix tools do.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        sys.exit(0)
     except OSError as exc:
         if _State.debug:
             raise
