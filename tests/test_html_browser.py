@@ -245,3 +245,42 @@ def test_hostile_plan_text_runs_nothing(browser: str, builtin_extensions: Extens
         browser, tmp_path / "profile-shot", f"--screenshot={shot}", "--window-size=1280,1400", page.as_uri()
     )
     assert result.returncode == 0, result.stderr[-2000:]
+
+
+EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "gardermoregionen"
+
+
+@pytest.mark.parametrize("lang", ["nb", "en"])
+def test_the_examples_report_in_chromium(browser: str, tmp_path: Path, lang: str) -> None:
+    """The reference example's report: offline, quiet, and the main goal's status in view.
+
+    The example needs the ``ssb`` plugin, so this test uses the installed plugins.
+    """
+    import regionplan
+    from regionplan.sources import SourceContext
+
+    plan = regionplan.load_plan(EXAMPLE)
+    context = SourceContext(base_dir=EXAMPLE, cache_dir=tmp_path / "cache", offline=True)
+    evaluation = regionplan.evaluate(plan, as_of="2026-11-26", context=context)
+    html = render(evaluation, "html", lang=lang)
+    assert isinstance(html, str)
+    page = tmp_path / "gardermoregionen.html"
+    page.write_text(html, encoding="utf-8")
+    url = page.as_uri()
+
+    seen = watch(browser, tmp_path / "profile-cdp", url)
+    assert seen["loaded"] and seen["console_errors"] == [] and seen["exceptions"] == []
+    assert seen["requests"] == [url], "the report must not request anything but itself"
+
+    dom = run(browser, tmp_path / "profile-dom", "--dump-dom", url).stdout
+    main = build_report(evaluation, lang=lang).headline[0]
+    assert main.status is not None and main.status.value == "on_track"
+    assert main.title in dom and main.status.label in dom
+    assert "Kilde: Statistisk sentralbyrå, tabell 11618" in dom
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    shot = ARTIFACTS / f"gardermoregionen-{lang}.png"
+    shot.unlink(missing_ok=True)
+    result = run(browser, tmp_path / "profile-shot", f"--screenshot={shot}", "--window-size=1280,2600", url)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert shot.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
