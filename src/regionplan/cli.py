@@ -239,6 +239,19 @@ _municipality = click.option(
 )
 
 
+def _evaluate_plan(
+    path: Path, day: dt.date | None, member: str | None, offline: bool, cache_dir: Path | None, ext: Any
+) -> tuple[Any, str | None]:
+    """Load and evaluate a plan for ``evaluate`` and ``report``; the area to render."""
+    from regionplan.evaluation import evaluate as run_evaluation
+    from regionplan.planfile import load_plan
+
+    plan = load_plan(path, extensions=ext)
+    groups, area = _groups_and_area(plan, member)
+    context = _context(path, offline, cache_dir)
+    return run_evaluation(plan, as_of=day, context=context, extensions=ext, groups=groups), area
+
+
 def _groups_and_area(plan: Any, member: str | None) -> tuple[dict[str, tuple[str, ...]] | None, str | None]:
     """Evaluation groups and the area to render: the region, plus one member when asked."""
     if member is None:
@@ -278,18 +291,13 @@ def evaluate(
     cache_dir: Path | None,
 ) -> None:
     """Evaluate every target and goal of a plan on its data."""
-    from regionplan.evaluation import evaluate as run_evaluation
-    from regionplan.planfile import load_plan
     from regionplan.renderers import render
 
     day = _parse_date(as_of)
 
     def body() -> None:
         ext = _extensions()
-        plan = load_plan(path, extensions=ext)
-        groups, area = _groups_and_area(plan, member)
-        context = _context(path, offline, cache_dir)
-        result = run_evaluation(plan, as_of=day, context=context, extensions=ext, groups=groups)
+        result, area = _evaluate_plan(path, day, member, offline, cache_dir, ext)
         out = render(result, "json" if fmt == "json" else "terminal", lang=lang, area=area, extensions=ext)
         click.echo(out if isinstance(out, str) else out.decode())
 
@@ -318,8 +326,6 @@ def report(
     cache_dir: Path | None,
 ) -> None:
     """Write a report of a plan's evaluation."""
-    from regionplan.evaluation import evaluate as run_evaluation
-    from regionplan.planfile import load_plan
     from regionplan.renderers import render
 
     day = _parse_date(as_of)
@@ -328,10 +334,7 @@ def report(
         ext = _extensions()
         if fmt not in ext.renderers:
             raise RegionplanError(ext.renderers.unknown_message(fmt))
-        plan = load_plan(path, extensions=ext)
-        groups, area = _groups_and_area(plan, member)
-        context = _context(path, offline, cache_dir)
-        result = run_evaluation(plan, as_of=day, context=context, extensions=ext, groups=groups)
+        result, area = _evaluate_plan(path, day, member, offline, cache_dir, ext)
         out = render(result, fmt, lang=lang, area=area, extensions=ext)
         data = out.encode("utf-8") if isinstance(out, str) else out
         if output is None:
