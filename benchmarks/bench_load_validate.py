@@ -23,7 +23,7 @@ GOAL_SECONDS = 2.0
 
 
 def _compose_only(folder: Path) -> int:
-    from regionplan.planfile import _loader
+    from regionplan.nodes import _loader
 
     nodes = 0
     for file in sorted(folder.glob("*.yaml")):

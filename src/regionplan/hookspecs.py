@@ -49,9 +49,9 @@ def regionplan_register_loaders(register: Callable[..., None]) -> None:
 
     :param register: call as ``register(suffixes, loader)`` where ``suffixes`` is a
         tuple such as ``(".yaml", ".yml")`` and ``loader(path, text)`` returns the
-        document as a :class:`regionplan.planfile.Node` tree (values with their line and
+        document as a :class:`regionplan.nodes.Node` tree (values with their line and
         column). A loader must never execute code found in the file, and raises
-        :class:`regionplan.planfile.SyntaxProblem` for text it cannot read.
+        :class:`regionplan.nodes.SyntaxProblem` for text it cannot read.
         A suffix may be claimed by one plugin only.
     """
 

@@ -40,7 +40,7 @@ LOAD_PLUGINS_ENV = "REGIONPLAN_LOAD_PLUGINS"
 
 #: Modules of the built-in plugins, registered like any other plugin.
 DEFAULT_PLUGINS: tuple[str, ...] = (
-    "regionplan.planfile",
+    "regionplan.nodes",
     "regionplan.sources.tabular",
     "regionplan.sources.jsonstat",
     "regionplan.sources.inline",
