@@ -101,6 +101,9 @@ def test_metrics_without_local_data_say_why(evaluation: Evaluation) -> None:
         assert result.status is Status.INSUFFICIENT_DATA
         assert result.reason == "no_data"
         assert any("offline" in m for m in result.missing), result.missing
+    offering = evaluation.target("t-higher-education-offering-by-2030")
+    assert offering.status is Status.INSUFFICIENT_DATA and offering.goal == 1
+    assert any("records no values" in m for m in offering.missing)  # the plan's own register is empty
     education = evaluation.target("t-higher-education-share-rises")
     assert education.status is Status.INSUFFICIENT_DATA
     assert education.reason == "one_point"  # the local series ends at its 2020 baseline

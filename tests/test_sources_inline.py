@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -76,7 +77,6 @@ def test_the_batch_pivots_into_a_series() -> None:
     ("query", "expected"),
     [
         ({}, "needs 'values'"),
-        ({"values": []}, "'values' must be a list of entries"),
         ({"values": {"period": 2025, "value": 1}}, "'values' must be a list of entries"),
         ({"values": ["2025: 1"]}, "values[0] must be a mapping"),
         ({"values": [{"value": 1}]}, "values[0] needs 'period'"),
@@ -193,3 +193,12 @@ def test_the_module_registers_inline() -> None:
     registered: dict[str, type] = {}
     inline.regionplan_register_sources(register=registered.__setitem__)
     assert registered == {"inline": InlineSource}
+
+
+def test_an_empty_list_means_nothing_recorded_yet(tmp_path: Path) -> None:
+    """A plan may define a count before anything is counted: no values, and the reason why."""
+    query = {"values": [], "unit": "offering", "note": "recorded by the council as they come"}
+    assert InlineSource.check_query(query) == []
+    source = InlineSource(SourceContext(base_dir=tmp_path))
+    with pytest.raises(DataSourceError, match="records no values for it yet"):
+        source.fetch(SourceRequest(metric="offerings", query=query))

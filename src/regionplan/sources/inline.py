@@ -159,7 +159,7 @@ class InlineSource(DataSource):
         if "values" not in query:
             return problems
         values = query["values"]
-        if not isinstance(values, list | tuple) or not values:
+        if not isinstance(values, list | tuple):
             problems.append(
                 "the inline source's 'values' must be a list of entries such as "
                 f"{{period: 2025, value: 1}}, not {values!r}"
@@ -187,6 +187,9 @@ class InlineSource(DataSource):
             raise DataSourceError(msg)
         default_area = _area(query.get("area")) or DEFAULT_AREA
         entries = list(query["values"])
+        if not entries:
+            # A plan may define what it will count before anything has been counted.
+            raise DataSourceError("the plan records no values for it yet ('values' is empty)")
         areas = [_area(e["area"]) if "area" in e else default_area for e in entries]
         periods = [_period_label(e["period"]) for e in entries]
         values = np.array([_number(e["value"]) for e in entries], dtype=float)
