@@ -173,3 +173,12 @@ def test_random_long_observations_round_trip_through_to_frame(
         [Observations(observed["area"], observed["period"], observed["value"], "job", PROV)], unit="job"
     )
     assert again == s
+
+
+def test_unit_labels_in_norwegian() -> None:
+    from regionplan.units import localized_unit, parse_unit, unit_label
+
+    assert localized_unit(unit_label(parse_unit("job / person")), "nb") == "arbeidsplasser / personer"
+    assert localized_unit(unit_label(parse_unit("MNOK")), "nb") == "mill. kr"
+    assert localized_unit(unit_label(parse_unit("percent")), "nb") == "%"
+    assert localized_unit("jobs", "en") == "jobs"

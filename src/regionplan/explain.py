@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from regionplan.model import TargetKind
 from regionplan.status import REASONS
+from regionplan.units import localized_unit
 
 if TYPE_CHECKING:
     from regionplan.evaluation import TargetResult
@@ -72,6 +73,7 @@ def explain_target(result: TargetResult, lang: str = "en") -> str:
     def num(x: float | None) -> str:
         return format_number(x, lang, n)
 
+    unit = localized_unit(result.unit, lang)
     facts = result.facts
     if result.target.kind is TargetKind.RECOVERY and "fall" in facts and result.latest and result.baseline:
         title = result.metric.title.get(lang)
@@ -101,19 +103,17 @@ def explain_target(result: TargetResult, lang: str = "en") -> str:
             parts.append(
                 words["baseline"].format(
                     value=num(result.baseline.value),
-                    unit=result.unit,
+                    unit=unit,
                     period=result.baseline.period,
                 )
             )
         if result.latest:
             parts.append(
-                words["latest"].format(
-                    value=num(result.latest.value), unit=result.unit, period=result.latest.period
-                )
+                words["latest"].format(value=num(result.latest.value), unit=unit, period=result.latest.period)
             )
         if result.goal is not None and result.target.kind is not TargetKind.GROWTH_VS:
             parts.append(
-                words["goal"].format(value=num(result.goal), unit=result.unit, deadline=result.deadline or "")
+                words["goal"].format(value=num(result.goal), unit=unit, deadline=result.deadline or "")
             )
     if reason is not None:
         parts.append(reason.get(lang))
@@ -123,7 +123,7 @@ def explain_target(result: TargetResult, lang: str = "en") -> str:
             parts.append(
                 words["projection"].format(
                     value=num(p.value),
-                    unit=result.unit,
+                    unit=unit,
                     deadline=p.deadline,
                     method=p.method,
                     conf=round(p.confidence * 100),
@@ -134,7 +134,7 @@ def explain_target(result: TargetResult, lang: str = "en") -> str:
         else:
             parts.append(
                 words["projection_point"].format(
-                    value=num(p.value), unit=result.unit, deadline=p.deadline, method=p.method
+                    value=num(p.value), unit=unit, deadline=p.deadline, method=p.method
                 )
             )
     if result.missing:

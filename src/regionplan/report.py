@@ -29,6 +29,7 @@ from regionplan.explain import format_number
 from regionplan.model import DEFAULT_LANGUAGE, Element, ElementKind, Label, Plan
 from regionplan.sdg import catalogue
 from regionplan.status import Status
+from regionplan.units import localized_unit
 
 if TYPE_CHECKING:
     from regionplan.evaluation import Evaluation, GoalResult, Point, TargetResult
@@ -782,7 +783,7 @@ class _Builder:
             progress=r.progress,
             progress_text=progress_text,
             projection=proj,
-            unit=r.unit,
+            unit=localized_unit(r.unit, self.lang),
             coverage=r.coverage,
             coverage_text=coverage_text,
             missing=tuple(r.missing),

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 __all__ = [
     "BASE_DEFINITIONS",
     "define_units",
+    "localized_unit",
     "parse_unit",
     "registry",
     "unit_label",
@@ -121,3 +122,25 @@ def unit_label(unit: Any) -> str:
     if text in {"", "dimensionless"}:
         return ""
     return text
+
+
+#: The domain units' labels in Norwegian (bokmål), word by word.
+_NB_WORDS = {
+    "persons": "personer",
+    "jobs": "arbeidsplasser",
+    "enterprises": "foretak",
+    "establishments": "bedrifter",
+    "institutions": "institusjoner",
+    "offerings": "tilbud",
+    "kNOK": "1000 kr",
+    "MNOK": "mill. kr",
+    "BNOK": "mrd. kr",
+}
+
+
+def localized_unit(label: str, lang: str) -> str:
+    """A unit label (from :func:`unit_label`) in ``lang``: ``"jobs / persons"`` is
+    ``"arbeidsplasser / personer"`` in nb. Labels other languages lack stay as they are."""
+    if lang != "nb" or not label:
+        return label
+    return " ".join(_NB_WORDS.get(word, word) for word in label.split(" "))
