@@ -62,6 +62,13 @@ _WORDS = {
 }
 
 
+#: Names of the built-in projection methods in sentences (others are shown as registered).
+_METHODS = {
+    "en": {"linear": "linear trend", "compound": "constant growth"},
+    "nb": {"linear": "lineær trend", "compound": "konstant vekst"},
+}
+
+
 def explain_target(result: TargetResult, lang: str = "en") -> str:
     """Why a target has its status, in ``lang`` (nb or en)."""
     words = _WORDS.get(lang, _WORDS["en"])
@@ -125,7 +132,7 @@ def explain_target(result: TargetResult, lang: str = "en") -> str:
                     value=num(p.value),
                     unit=unit,
                     deadline=p.deadline,
-                    method=p.method,
+                    method=_METHODS.get(lang, {}).get(p.method, p.method),
                     conf=round(p.confidence * 100),
                     low=num(p.low),
                     high=num(p.high),
@@ -134,7 +141,10 @@ def explain_target(result: TargetResult, lang: str = "en") -> str:
         else:
             parts.append(
                 words["projection_point"].format(
-                    value=num(p.value), unit=unit, deadline=p.deadline, method=p.method
+                    value=num(p.value),
+                    unit=unit,
+                    deadline=p.deadline,
+                    method=_METHODS.get(lang, {}).get(p.method, p.method),
                 )
             )
     if result.missing:
