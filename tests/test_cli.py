@@ -319,3 +319,20 @@ def test_one_member_municipality_on_its_own(tmp_path: Path) -> None:
 
 def _targets(doc: dict[str, object]) -> list[dict[str, object]]:
     return [t for section in doc["sections"] for row in section["elements"] for t in row["targets"]]  # type: ignore[index,union-attr]
+
+
+def test_new_takes_municipality_names(tmp_path: Path) -> None:
+    runner = CliRunner()
+    target = tmp_path / "two"
+    made = runner.invoke(
+        cli,
+        ["new", str(target), "--from", str(EXAMPLE), "--name", "To", "-m", "Lillestrøm", "-m", "lørenskog"],
+    )
+    assert made.exit_code == 0, made.output
+    region = (target / "region.yaml").read_text(encoding="utf-8")
+    assert "'3205'" in region and "'3222'" in region
+    ambiguous = runner.invoke(
+        cli, ["new", str(tmp_path / "x"), "--from", str(EXAMPLE), "--name", "X", "-m", "Våler"]
+    )
+    assert ambiguous.exit_code == EXIT_USER
+    assert "3114 Våler (Østfold)" in ambiguous.output and "3419 Våler (Innlandet)" in ambiguous.output

@@ -393,7 +393,7 @@ def fetch(path: Path, cache_dir: Path | None) -> None:
     "codes",
     multiple=True,
     required=True,
-    help="A member's current municipality code; repeat for each member.",
+    help="A member: its current municipality code (3205) or name (Lillestrøm); repeat for each member.",
 )
 def new(directory: Path, template: Path, name: str, region_id: str | None, codes: tuple[str, ...]) -> None:
     """Make a plan for another region from an existing plan."""

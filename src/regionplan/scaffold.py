@@ -22,7 +22,7 @@ from regionplan.areas import CodeChanges
 from regionplan.errors import RegionplanError
 from regionplan.planfile import find_plan_file, load_plan
 
-__all__ = ["new_plan", "slug"]
+__all__ = ["code_for", "new_plan", "slug"]
 
 
 def slug(text: str) -> str:
@@ -41,9 +41,41 @@ def _yaml() -> Any:
     return y
 
 
+def code_for(name_or_code: str, changes: CodeChanges, on: dt.date | None = None) -> str:
+    """The current code of a municipality given by code (``3205``) or by name (``Lillestrøm``).
+
+    Names are matched among the codes the change records know to be valid on ``on``
+    (default: today), ignoring case and a county in brackets (``Nes (Akershus)``).
+
+    Raises:
+        RegionplanError: not a code, no such name, or a name several municipalities share.
+    """
+    text = name_or_code.strip()
+    if re.fullmatch(r"\d{4}", text):
+        return text
+    if text.isdigit():
+        raise RegionplanError(f"{text!r} is not a municipality code (four digits, e.g. 3201)")
+    day = on or dt.date.today()
+    wanted = text.casefold()
+    found = []
+    for code in sorted(changes.valid_codes(day)):
+        name = changes.name(code, day) or ""
+        forms = {name, re.sub(r"\s*\(.*\)$", "", name), *name.split(" - ")}
+        if wanted in {f.strip().casefold() for f in forms}:
+            found.append(f"{code} {name}")
+    if len(found) == 1:
+        return found[0].split(" ", 1)[0]
+    if found:
+        raise RegionplanError(
+            f"several municipalities are called {text!r}: {', '.join(found)}; give the code"
+        )
+    raise RegionplanError(
+        f"no municipality named {text!r} in the code records valid on {day}; give its four-digit code"
+    )
+
+
 def _member(code: str, changes: CodeChanges) -> dict[str, Any]:
-    if not re.fullmatch(r"\d{4}", code):
-        raise RegionplanError(f"{code!r} is not a municipality code (four digits, e.g. 3201)")
+    code = code_for(code, changes)
     today = dt.date.today()
     name = changes.name(code) or code
     codes: list[dict[str, Any]] = []
