@@ -367,10 +367,11 @@ def fetch(path: Path, cache_dir: Path | None) -> None:
         for metric in plan.metrics:
             if metric.id in observations:
                 n = sum(len(b) for b in observations[metric.id])
-                click.echo(f"{metric.id}: {n} values")
+                after = f" (after: {'; '.join(reasons[metric.id])})" if metric.id in reasons else ""
+                click.echo(f"{metric.id}: {n} values{after}")
             elif metric.id in reasons:
                 click.echo(f"{metric.id}: no data ({'; '.join(reasons[metric.id])})")
-        if reasons:
+        if any(m not in observations for m in reasons):
             sys.exit(EXIT_USER)
 
     _run(body)

@@ -113,9 +113,13 @@ def fetch_observations(
 ) -> tuple[dict[str, list[Observations]], dict[str, list[str]]]:
     """Ask the sources for every metric with a source.
 
+    A metric's sources are tried in the order the plan lists them; the first that
+    delivers values is used (for example SSB's API when online, else a copied file).
+
     Returns:
-        observations by metric id, and reasons by metric id for metrics whose
-        sources failed (each failure as one sentence).
+        observations by metric id, and the failures by metric id, one sentence each:
+        for a metric without observations they say why it has none; for one with
+        observations, which earlier sources failed before one delivered.
     """
     from regionplan.plugins import default_extensions
 
@@ -167,6 +171,8 @@ def fetch_observations(
                 break
             if metric.id not in out:
                 reasons[metric.id] = failures.get(metric.id, ["no source could deliver data"])
+            elif metric.id in failures:
+                reasons[metric.id] = failures[metric.id]
     finally:
         for source in instances.values():
             source.close()
@@ -181,7 +187,11 @@ def fetch_data(
     groups: Mapping[str, Sequence[str]] | None = None,
 ) -> DataSet:
     """Read every metric of ``plan`` through its sources and build the data set."""
-    observations, reasons = fetch_observations(plan, context=context, extensions=extensions)
+    observations, failures = fetch_observations(plan, context=context, extensions=extensions)
+    reasons = {k: v for k, v in failures.items() if k not in observations}
+    fallbacks = {
+        k: [f"used a later source after: {'; '.join(v)}"] for k, v in failures.items() if k in observations
+    }
     raw: dict[str, Series] = {}
     for metric in plan.metrics:
         if metric.id in observations:
@@ -193,7 +203,7 @@ def fetch_data(
                 reasons.setdefault(metric.id, []).append(
                     f"the source's values do not fit '{metric.unit}': {exc}"
                 )
-    return build_dataset(plan, raw, groups=groups, reasons=reasons)
+    return build_dataset(plan, raw, groups=groups, reasons=reasons, notes=fallbacks)
 
 
 def build_dataset(
@@ -204,6 +214,7 @@ def build_dataset(
     reasons: Mapping[str, Sequence[str]] | None = None,
     changes: CodeChanges | None = None,
     allow_partial: bool = False,
+    notes: Mapping[str, Sequence[str]] | None = None,
 ) -> DataSet:
     """Build a data set from raw member series (any code vintage) by metric id.
 
@@ -213,6 +224,7 @@ def build_dataset(
         reasons: known reasons why metrics have no data.
         changes: municipality code changes (default: the bundled KLASS 131 records).
         allow_partial: give a region a value when only some members have data.
+        notes: what happened on the way, by metric id (sources that failed before another delivered).
     """
     grp = {k: tuple(v) for k, v in (groups or default_groups(plan)).items()}
     members = tuple(dict.fromkeys(c for codes in grp.values() for c in codes))
@@ -221,7 +233,7 @@ def build_dataset(
     why = {k: list(v) for k, v in (reasons or {}).items()}
     member_series: dict[str, Series] = {}
     direct: dict[str, Series] = {}
-    notes: dict[str, list[str]] = {}
+    notes_by_metric: dict[str, list[str]] = {k: list(v) for k, v in (notes or {}).items()}
     for metric in plan.metrics:
         if metric.derived or metric.id not in raw:
             continue
@@ -237,7 +249,7 @@ def build_dataset(
             series = mapped.series
             flagged = getattr(mapped, "flagged", ())
             if flagged:
-                notes.setdefault(metric.id, []).append(
+                notes_by_metric.setdefault(metric.id, []).append(
                     f"split codes without weights left out: {', '.join(sorted(map(str, flagged)))}"
                 )
         member_series[metric.id] = series.select_areas(members)
@@ -303,7 +315,7 @@ def build_dataset(
             agg.present,
             agg.members,
             tuple(why.get(mid, ())),
-            tuple(notes.get(mid, ())),
+            tuple(notes_by_metric.get(mid, ())),
         )
         region_series[mid] = agg.series
 
