@@ -157,6 +157,16 @@ class PeriodSpec:
     month: int = 1
     day: int = 1
 
+    def __attrs_post_init__(self) -> None:
+        # Fields the kind does not use take their defaults, so equal rules compare equal.
+        kind = self.kind
+        if kind is not PeriodKind.QUARTER:
+            object.__setattr__(self, "quarter", 4)
+        if kind not in {PeriodKind.MONTH, PeriodKind.INSTANT}:
+            object.__setattr__(self, "month", 1)
+        if kind is not PeriodKind.INSTANT:
+            object.__setattr__(self, "day", 1)
+
     def read(self, label: str) -> Period:
         text = str(label).strip()
         if not _YEAR.match(text):
