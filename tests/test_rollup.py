@@ -158,3 +158,34 @@ def test_array_roll_up_equals_the_per_area_roll_up(areas: list[list[tuple[Status
                 assert np.isnan(score[i])
             else:
                 assert score[i] == pytest.approx(one.score)
+
+
+def test_a_plugin_policy_with_only_combine_works_in_every_area(tmp_path: Any) -> None:
+    """A third-party roll-up policy implements ``combine``; the default ``combine_many`` calls it per area."""
+    from regionplan import hookimpl
+    from regionplan.rollup import Rollup, RollupPolicy
+    from regionplan.testing import core_extensions
+
+    class BestChild(RollupPolicy):
+        name = "best_child"
+
+        def combine(self, children: Any) -> Rollup:
+            voting = [c for c in children if c.status is not Status.INSUFFICIENT_DATA]
+            best = max((c.status for c in voting), key=lambda s: s.code, default=Status.INSUFFICIENT_DATA)
+            return Rollup(best, best.score, self.coverage(children), tuple(children), self.name)
+
+    class Plugin:
+        @hookimpl
+        def regionplan_register_rollup_policies(self, register: Any) -> None:
+            register("best_child", BestChild())
+
+    policy = BestChild()
+    codes = np.array([[3, 1, 0], [1, 1, 0]], dtype=np.int8)  # two children, three areas (synthetic)
+    status, score, coverage = policy.combine_many(codes, np.array([1.0, 3.0]))
+    assert [Status.from_code(int(s)) for s in status] == [
+        Status.ACHIEVED,
+        Status.OFF_TRACK,
+        Status.INSUFFICIENT_DATA,
+    ]
+    assert list(coverage) == [1.0, 1.0, 0.0] and score[0] == 1.0 and np.isnan(score[2])
+    assert "best_child" in core_extensions(Plugin()).rollup_policies
