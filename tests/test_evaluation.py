@@ -7,6 +7,7 @@ row per municipality and year, under the code valid at the time.
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -133,3 +134,42 @@ def test_every_municipality_as_its_own_region_keeps_rows_in_any_vintage(plan: An
     assert region.areas == ("3209",)
     by_year = {p.start.year: v for p, v in zip(region.periods, region.values[0], strict=True)}
     assert by_year == {int(r["year"]): float(r["population"]) for r in rows}
+
+
+def _with_targets(tmp_path: Path, targets: str) -> Path:
+    """The gardermoen test plan with other targets (its data paths still resolve)."""
+    folder = tmp_path / "plans" / "variant"
+    folder.mkdir(parents=True)
+    text = (PLAN / "plan.yaml").read_text(encoding="utf-8")
+    text = text.replace("../../tabular/", str(PLAN.parent.parent / "tabular") + "/")
+    head = text.split("targets:", 1)[0]
+    (folder / "plan.yaml").write_text(head + "targets:\n" + targets, encoding="utf-8")
+    (folder / "region.yaml").write_text((PLAN / "region.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    return folder
+
+
+def test_annual_trend_with_an_average_change_and_recovery_without_a_shock(
+    tmp_path: Path, extensions: Any
+) -> None:
+    """Goals from the real population and jobs figures, computed here by the rules the docs give."""
+    folder = _with_targets(
+        tmp_path,
+        """\
+  - {id: plus-2000, element: main, metric: population, kind: annual_trend, change: 2000, baseline: "2021", deadline: "2030"}
+  - {id: plus-2pct, element: main, metric: population, kind: annual_trend, change: 2, relative: true, baseline: "2021", deadline: "2030"}
+  - {id: back, element: jobs-goal, metric: jobs, kind: recovery, baseline: "2019", deadline: "2025"}
+""",
+    )
+    plan = load_plan(folder, extensions=extensions)
+    result = evaluate(plan, as_of="2026-11-26", extensions=extensions)
+    pop = result.data["population"].regions
+    base = pop.value(plan.region.id, Period.instant(dt.date(2021, 1, 1)))
+    absolute, relative = result.target("plus-2000"), result.target("plus-2pct")
+    assert absolute.goal == pytest.approx(base + 2000 * 9)  # nine years from 1 January 2021 to 1 January 2030
+    assert relative.goal == pytest.approx(base * 1.02**9)
+    for t in (absolute, relative):
+        assert t.status in set(Status) and t.reason
+    # without 'shock', the worst point after the baseline is where the recovery starts: Q4 2020
+    back = result.target("back")
+    assert back.baseline is not None and back.baseline.period == "2020Q4"
+    assert back.facts["fall"] == -3_533 and back.status is Status.ACHIEVED
