@@ -336,3 +336,32 @@ def test_new_takes_municipality_names(tmp_path: Path) -> None:
     )
     assert ambiguous.exit_code == EXIT_USER
     assert "3114 Våler (Østfold)" in ambiguous.output and "3419 Våler (Innlandet)" in ambiguous.output
+
+
+def test_plugins_as_text_and_problem_codes() -> None:
+    runner = CliRunner()
+    text = runner.invoke(cli, ["plugins"]).output
+    assert "regionplan.renderers.html" in text and "(built-in)" in text
+    assert "sources: csv [regionplan.sources.tabular]" in text
+    listing = runner.invoke(cli, ["problems"]).output
+    assert listing.count("\n") >= 30 and "RP101" in listing
+    unknown = runner.invoke(cli, ["problems", "RP999"])
+    assert unknown.exit_code == EXIT_USER
+
+
+def test_a_file_system_error_is_a_message(tmp_path: Path) -> None:
+    proc = run("report", str(EXAMPLE), "--offline", "--format", "md", "-o", str(tmp_path))  # a folder
+    assert proc.returncode == EXIT_USER
+    assert "Traceback" not in proc.stderr and "error:" in proc.stderr
+
+
+def test_an_unexpected_error_says_it_is_internal(monkeypatch: pytest.MonkeyPatch) -> None:
+    import regionplan.planfile
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(regionplan.planfile, "validate_plan", broken)
+    result = CliRunner().invoke(cli, ["validate", str(EXAMPLE)])
+    assert result.exit_code == 4
+    assert "internal error (RuntimeError: boom)" in result.output and "--debug" in result.output
