@@ -31,7 +31,7 @@ from regionplan.periods import Period
 from regionplan.rollup import ChildStatus
 from regionplan.series import Series
 from regionplan.sources import SourceContext
-from regionplan.status import REASONS, Evidence, Judgement, Status
+from regionplan.status import Evidence, Judgement, Status
 from regionplan.units import parse_unit, registry, unit_label
 
 __all__ = ["Evaluation", "GoalResult", "Point", "TargetResult", "evaluate"]
@@ -758,8 +758,3 @@ def _roll_up(
         order.append(node)
     element_codes = {k: v for k, v in codes.items() if k in measured}
     return RollupArrays(tuple(order), element_codes, scores, coverage, measured, children_of)
-
-
-def reason_sentence(code: str, lang: str = "en") -> str:
-    label = REASONS.get(code)
-    return label.get(lang) if label else code

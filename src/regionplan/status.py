@@ -503,9 +503,3 @@ class OpenSdgPolicy(StatusPolicy):
 def regionplan_register_status_policies(register: Callable[..., None]) -> None:
     register("default", DefaultPolicy())
     register("open_sdg", OpenSdgPolicy())
-
-
-def reason_text(code: str, lang: str = "en") -> str:
-    """The sentence for a reason code."""
-    label = REASONS.get(code)
-    return label.get(lang) if label else code
