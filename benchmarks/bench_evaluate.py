@@ -47,7 +47,7 @@ def compare(evaluation: Any, plan: Any, dataset: Any, baseline: dict[str, Any]) 
 
 
 def run(quick: bool) -> dict[str, Any]:
-    from regionplan.evaluation import evaluate
+    from regionplan.evaluation.evaluator import evaluate
 
     p = norway.prepared()
     plan, dataset, ext = p["plan"], p["dataset"], p["ext"]

@@ -20,11 +20,11 @@ NAME = "import_time"
 GOAL_SECONDS = 0.3
 
 _REGISTRY = (
-    "import time, regionplan, regionplan.units as u; t0 = time.perf_counter(); import pint; "
+    "import time, regionplan, regionplan.plan.units as u; t0 = time.perf_counter(); import pint; "
     "t1 = time.perf_counter(); u.registry(); t2 = time.perf_counter(); print(t1 - t0, t2 - t1)"
 )
 _REGISTRY_AGAIN = (
-    "import time, regionplan.units as u; u.registry(); t = time.perf_counter(); "
+    "import time, regionplan.plan.units as u; u.registry(); t = time.perf_counter(); "
     "u.parse_unit('job / person'); print(time.perf_counter() - t)"
 )
 

@@ -23,7 +23,7 @@ GOAL_SECONDS = 2.0
 
 
 def _compose_only(folder: Path) -> int:
-    from regionplan.nodes import _loader
+    from regionplan.plan.nodes import _loader
 
     nodes = 0
     for file in sorted(folder.glob("*.yaml")):
@@ -36,8 +36,8 @@ def _compose_only(folder: Path) -> int:
 
 
 def run(quick: bool) -> dict[str, Any]:
-    from regionplan.planfile import validate_plan
-    from regionplan.validation import check_plan
+    from regionplan.plan.files import validate_plan
+    from regionplan.plan.validation import check_plan
 
     ext = core_extensions()
     sizes = (500, 1_000, 2_000) if quick else (1_000, 2_500, 5_000, 10_000, 20_000)

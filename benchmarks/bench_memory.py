@@ -36,7 +36,7 @@ def peak(fn: Callable[[], Any]) -> tuple[int, Any]:
 
 
 def run(quick: bool) -> dict[str, Any]:
-    from regionplan.evaluation import evaluate
+    from regionplan.evaluation.evaluator import evaluate
 
     p = norway.prepared()
     plan, ext = p["plan"], p["ext"]

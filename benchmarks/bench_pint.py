@@ -16,7 +16,7 @@ NAME = "pint_scalar_vs_array"
 
 
 def run(quick: bool) -> dict[str, Any]:
-    from regionplan.units import registry
+    from regionplan.plan.units import registry
 
     ureg = registry()
     job, person = ureg.job, ureg.person

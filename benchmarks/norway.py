@@ -102,9 +102,9 @@ def load_series() -> tuple[dict[str, Any], tuple[str, ...]]:
     Read once from the CSV files; mapped once with the bundled KLASS 131 records
     (a split without weights leaves its parts without values, as the library does).
     """
-    from regionplan.areas import CodeChanges
-    from regionplan.periods import PeriodSpec
-    from regionplan.series import Observations, Provenance, Series
+    from regionplan.data.areas import CodeChanges
+    from regionplan.data.series import Observations, Provenance, Series
+    from regionplan.plan.periods import PeriodSpec
 
     ssb = Provenance("csv", licence="CC BY 4.0", credit="Kilde: Statistisk sentralbyrå")
     population = _rows("population_by_municipality_2005_2023.csv") + _rows(
@@ -149,8 +149,8 @@ def load_series() -> tuple[dict[str, Any], tuple[str, ...]]:
 def replicate(dataset: Any, n_areas: int) -> Any:
     """A synthetic data set of ``n_areas`` regions, each a copy of a real municipality's
     arrays in turn (ids ``S000000``...), for scaling runs."""
-    from regionplan.dataset import DataSet, MetricData
-    from regionplan.series import Series
+    from regionplan.data.dataset import DataSet, MetricData
+    from regionplan.data.series import Series
 
     areas = tuple(f"S{i:06d}" for i in range(n_areas))
     metrics = {}
@@ -184,8 +184,8 @@ def prepared() -> dict[str, Any]:
 
         from _util import core_extensions, timed
 
-        from regionplan.dataset import build_dataset
-        from regionplan.planfile import load_plan
+        from regionplan.data.dataset import build_dataset
+        from regionplan.plan.files import load_plan
 
         ext = core_extensions()
         with tempfile.TemporaryDirectory(prefix="regionplan-bench-") as tmp:

@@ -2,8 +2,8 @@
 
 Build with ``sphinx-build -W --keep-going -b html docs docs/_build`` (warnings are errors).
 Reference pages are generated from the code: the hooks from their hookspec docstrings,
-the problem codes from :data:`regionplan.problems.CATALOGUE`, the units from
-:data:`regionplan.units.BASE_DEFINITIONS` and the command line from its click commands
+the problem codes from :data:`regionplan.plan.problems.CATALOGUE`, the units from
+:data:`regionplan.plan.units.BASE_DEFINITIONS` and the command line from its click commands
 (``_ext/regionplan_docs.py``), so they cannot drift from what the library does.
 """
 

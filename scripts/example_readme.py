@@ -17,8 +17,8 @@ import tempfile
 from pathlib import Path
 
 import regionplan
-from regionplan.explain import format_number
-from regionplan.sources import SourceContext
+from regionplan.data.sources import SourceContext
+from regionplan.evaluation.explain import format_number
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "gardermoregionen"

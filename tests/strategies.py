@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 from hypothesis import strategies as st
 
-from regionplan.model import (
+from regionplan.plan.model import (
     Actor,
     Contribution,
     Direction,
@@ -32,7 +32,7 @@ from regionplan.model import (
     Target,
     TargetKind,
 )
-from regionplan.periods import PeriodKind, PeriodSpec
+from regionplan.plan.periods import PeriodKind, PeriodSpec
 
 # -- goal graphs ------------------------------------------------------------------------
 
@@ -440,7 +440,7 @@ def synthetic_evidence(
     allow_nan: bool = False,
     positive: bool = False,
 ) -> dict[str, Any]:
-    """Keyword arguments of :class:`~regionplan.status.Evidence`: a synthetic batch of targets.
+    """Keyword arguments of :class:`~regionplan.evaluation.status.Evidence`: a synthetic batch of targets.
 
     One time axis of yearly points; the baseline is the first point.
     """

@@ -1,4 +1,4 @@
-"""Tests of regionplan.areas on real SSB data (tests/data/norway) and on generated tables.
+"""Tests of regionplan.data.areas on real SSB data (tests/data/norway) and on generated tables.
 
 The expected values are computed in the tests from the raw rows with plain pandas,
 never through the library, except for the three published regional job totals.
@@ -17,7 +17,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from regionplan.areas import (
+from regionplan.data.areas import (
     Aggregation,
     AreaError,
     ChangeRecord,
@@ -26,15 +26,15 @@ from regionplan.areas import (
     aggregate,
     vintage_date,
 )
-from regionplan.periods import Period, PeriodSpec
-from regionplan.series import Observations, Provenance, Series
-from regionplan.units import parse_unit
+from regionplan.data.series import Observations, Provenance, Series
+from regionplan.plan.periods import Period, PeriodSpec
+from regionplan.plan.units import parse_unit
 
 if TYPE_CHECKING:
     import pint
 
 DATA = Path(__file__).parent / "data" / "norway"
-KLASS = Path(__file__).parents[1] / "src" / "regionplan" / "data" / "klass131_changes.csv"
+KLASS = Path(__file__).parents[1] / "src" / "regionplan" / "_resources" / "klass131_changes.csv"
 D = dt.date
 V2024 = D(2024, 1, 1)
 SSB = Provenance("csv", table="07459", licence="CC BY 4.0", credit="Kilde: Statistisk sentralbyrå")

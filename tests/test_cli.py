@@ -107,8 +107,8 @@ def test_plugins_lists_builtins_and_installed() -> None:
     result = CliRunner().invoke(cli, ["plugins", "--format", "json"])
     assert result.exit_code == 0
     rows = {row["name"]: row for row in json.loads(result.output)}
-    assert "regionplan_register_sources" in rows["regionplan.sources.tabular"]["hooks"]
-    assert rows["regionplan.renderers.html"]["builtin"] is True
+    assert "regionplan_register_sources" in rows["regionplan.data.sources.tabular"]["hooks"]
+    assert rows["regionplan.report.renderers.html"]["builtin"] is True
 
 
 def test_evaluate_and_report(tmp_path: Path) -> None:
@@ -225,7 +225,9 @@ def test_new_plan_for_other_municipalities_reports_on_their_data(tmp_path: Path)
     result = regionplan.evaluate(
         regionplan.load_plan(target),
         as_of="2026-11-26",
-        context=regionplan.sources.SourceContext(base_dir=target, offline=True, cache_dir=tmp_path / "cache"),
+        context=regionplan.data.sources.SourceContext(
+            base_dir=target, offline=True, cache_dir=tmp_path / "cache"
+        ),
     )
     jobs = result.data["jobs"].regions
     values = {p.label: jobs.values[0, j] for j, p in enumerate(jobs.periods)}
@@ -341,8 +343,8 @@ def test_new_takes_municipality_names(tmp_path: Path) -> None:
 def test_plugins_as_text_and_problem_codes() -> None:
     runner = CliRunner()
     text = runner.invoke(cli, ["plugins"]).output
-    assert "regionplan.renderers.html" in text and "(built-in)" in text
-    assert "sources: csv [regionplan.sources.tabular]" in text
+    assert "regionplan.report.renderers.html" in text and "(built-in)" in text
+    assert "sources: csv [regionplan.data.sources.tabular]" in text
     listing = runner.invoke(cli, ["problems"]).output
     assert listing.count("\n") >= 30 and "RP101" in listing
     unknown = runner.invoke(cli, ["problems", "RP999"])
@@ -356,12 +358,12 @@ def test_a_file_system_error_is_a_message(tmp_path: Path) -> None:
 
 
 def test_an_unexpected_error_says_it_is_internal(monkeypatch: pytest.MonkeyPatch) -> None:
-    import regionplan.planfile
+    import regionplan.plan.files
 
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(regionplan.planfile, "validate_plan", broken)
+    monkeypatch.setattr(regionplan.plan.files, "validate_plan", broken)
     result = CliRunner().invoke(cli, ["validate", str(EXAMPLE)])
     assert result.exit_code == 4
     assert "internal error (RuntimeError: boom)" in result.output and "--debug" in result.output

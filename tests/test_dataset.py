@@ -13,8 +13,8 @@ import numpy as np
 import pytest
 
 import regionplan
-from regionplan.dataset import fetch_data
-from regionplan.sources import SourceContext
+from regionplan.data.dataset import fetch_data
+from regionplan.data.sources import SourceContext
 from regionplan.testing import write_plan
 
 EDUCATION = (

@@ -20,9 +20,9 @@ from types import ModuleType
 import pytest
 
 import regionplan
+from regionplan.data.sources import SourceContext, SourceRequest
 from regionplan.hookspecs import HOOK_NAMES
 from regionplan.plugins import Extensions, make_plugin_manager
-from regionplan.sources import SourceContext, SourceRequest
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
@@ -75,7 +75,7 @@ def test_every_hook_is_documented(built_docs: Path) -> None:
 
 @needs_sphinx
 def test_every_problem_code_is_documented(built_docs: Path) -> None:
-    from regionplan.problems import CATALOGUE
+    from regionplan.plan.problems import CATALOGUE
 
     page = (built_docs / "reference" / "problems.html").read_text(encoding="utf-8")
     assert [code for code in CATALOGUE if code not in page] == []
@@ -84,7 +84,7 @@ def test_every_problem_code_is_documented(built_docs: Path) -> None:
 @needs_sphinx
 def test_every_unit_and_command_is_documented(built_docs: Path) -> None:
     from regionplan.cli import cli
-    from regionplan.units import BASE_DEFINITIONS
+    from regionplan.plan.units import BASE_DEFINITIONS
 
     units = (built_docs / "reference" / "units.html").read_text(encoding="utf-8")
     names = [d.split("=", 1)[0].strip() for d in BASE_DEFINITIONS]
@@ -222,7 +222,7 @@ def test_source_example_in_a_plan(source_example: ModuleType, tmp_path: Path) ->
 
 
 def test_renderer_example_writes_csv(source_example: ModuleType, tmp_path: Path) -> None:
-    from regionplan.renderers import render
+    from regionplan.report.renderers import render
 
     renderer_example = _load("plugin_renderer_example")
     pm = make_plugin_manager(load_entrypoints=False, plugins=[source_example, renderer_example])
@@ -269,7 +269,7 @@ import pint
 from regionplan import hookimpl
 from regionplan.errors import UnitDefinitionError
 from regionplan.plugins import Extensions, make_plugin_manager
-from regionplan.units import parse_unit, registry
+from regionplan.plan.units import parse_unit, registry
 
 spec = importlib.util.spec_from_file_location("plugin_units_example", sys.argv[1])
 example = importlib.util.module_from_spec(spec)

@@ -15,10 +15,10 @@ import attrs
 import pytest
 
 from regionplan.errors import EvaluationError
-from regionplan.evaluation import Evaluation, evaluate
-from regionplan.periods import Period
-from regionplan.planfile import load_plan
-from regionplan.status import Status
+from regionplan.evaluation.evaluator import Evaluation, evaluate
+from regionplan.evaluation.status import Status
+from regionplan.plan.files import load_plan
+from regionplan.plan.periods import Period
 
 PLAN = Path(__file__).parent / "data" / "plans" / "gardermoen"
 
@@ -115,8 +115,8 @@ def test_every_municipality_as_its_own_region_keeps_rows_in_any_vintage(plan: An
     """Group ids that are member codes are members: rows under 0235, 3033 and 3209 all count."""
     import csv
 
-    from regionplan.dataset import build_dataset
-    from regionplan.series import Observations, Provenance, Series
+    from regionplan.data.dataset import build_dataset
+    from regionplan.data.series import Observations, Provenance, Series
 
     with (Path(__file__).parent / "data" / "tabular" / "population_1jan_2005_2026.csv").open() as f:
         rows = [r for r in csv.DictReader(f) if r["municipality"] == "Ullensaker"]

@@ -18,13 +18,13 @@ from typing import Any
 import pytest
 
 import regionplan
-from regionplan import problems as P
-from regionplan.evaluation import Evaluation
-from regionplan.model import ElementKind
-from regionplan.planfile import validate_plan
-from regionplan.renderers import render
-from regionplan.sources import SourceContext
-from regionplan.status import Status
+from regionplan.data.sources import SourceContext
+from regionplan.evaluation.evaluator import Evaluation
+from regionplan.evaluation.status import Status
+from regionplan.plan import problems as P
+from regionplan.plan.files import validate_plan
+from regionplan.plan.model import ElementKind
+from regionplan.report.renderers import render
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "gardermoregionen"

@@ -11,13 +11,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from regionplan import expressions
-from regionplan.expressions import ExpressionError, parse, result_unit
-from regionplan.periods import Period, PeriodKind, PeriodSpec
-from regionplan.series import Series
-from regionplan.sources import SourceContext, SourceRequest
-from regionplan.sources.tabular import CsvSource
-from regionplan.units import parse_unit
+from regionplan.data import expressions
+from regionplan.data.expressions import ExpressionError, parse, result_unit
+from regionplan.data.series import Series
+from regionplan.data.sources import SourceContext, SourceRequest
+from regionplan.data.sources.tabular import CsvSource
+from regionplan.plan.periods import Period, PeriodKind, PeriodSpec
+from regionplan.plan.units import parse_unit
 
 DATA = Path(__file__).parent / "data" / "tabular"
 

@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from regionplan.graph import EdgeKind, GoalGraph, NodeKind
-from regionplan.model import (
+from regionplan.plan.graph import EdgeKind, GoalGraph, NodeKind
+from regionplan.plan.model import (
     Actor,
     Contribution,
     Direction,

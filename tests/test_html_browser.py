@@ -26,8 +26,8 @@ from typing import Any
 import pytest
 
 from regionplan.plugins import Extensions, make_plugin_manager
-from regionplan.renderers import render
-from regionplan.report import build_report
+from regionplan.report.build import build_report
+from regionplan.report.renderers import render
 from test_report import demo_evaluation
 
 pytestmark = pytest.mark.browser
@@ -257,7 +257,7 @@ def test_the_examples_report_in_chromium(browser: str, tmp_path: Path, lang: str
     The example needs the ``ssb`` plugin, so this test uses the installed plugins.
     """
     import regionplan
-    from regionplan.sources import SourceContext
+    from regionplan.data.sources import SourceContext
 
     plan = regionplan.load_plan(EXAMPLE)
     context = SourceContext(base_dir=EXAMPLE, cache_dir=tmp_path / "cache", offline=True)

@@ -16,15 +16,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from regionplan.errors import DataSourceError
-from regionplan.sources import SourceContext, SourceRequest
-from regionplan.sources.jsonstat import (
+from regionplan.data.sources import SourceContext, SourceRequest
+from regionplan.data.sources.jsonstat import (
     JsonStatFileSource,
     decode_jsonstat,
     parse_jsonstat,
     regionplan_register_sources,
     resolve_unit,
 )
+from regionplan.errors import DataSourceError
 
 DATA = Path(__file__).parent / "data" / "jsonstat"
 SALMON = DATA / "ssb_v2_03024_jsonstat2_response.json"

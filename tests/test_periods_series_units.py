@@ -9,9 +9,9 @@ import pint
 import pytest
 from hypothesis import given
 
-from regionplan.periods import Period, PeriodKind, PeriodSpec, parse_period
-from regionplan.series import Observations, Provenance, Series
-from regionplan.units import parse_unit, registry, unit_label
+from regionplan.data.series import Observations, Provenance, Series
+from regionplan.plan.periods import Period, PeriodKind, PeriodSpec, parse_period
+from regionplan.plan.units import parse_unit, registry, unit_label
 from strategies import long_observations
 
 PROV = Provenance("test", table="synthetic")
@@ -176,7 +176,7 @@ def test_random_long_observations_round_trip_through_to_frame(
 
 
 def test_unit_labels_in_norwegian() -> None:
-    from regionplan.units import localized_unit, parse_unit, unit_label
+    from regionplan.plan.units import localized_unit, parse_unit, unit_label
 
     assert localized_unit(unit_label(parse_unit("job / person")), "nb") == "arbeidsplasser / personer"
     assert localized_unit(unit_label(parse_unit("MNOK")), "nb") == "mill. kr"

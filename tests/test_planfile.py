@@ -13,9 +13,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
-from regionplan import problems as P
 from regionplan.errors import PlanError, RegionplanError
-from regionplan.planfile import Validation, load_plan, validate_plan
+from regionplan.plan import problems as P
+from regionplan.plan.files import Validation, load_plan, validate_plan
 from strategies import plan_documents, plan_models, yaml_data
 
 PLANS = Path(__file__).parent / "data" / "plans"
@@ -443,7 +443,7 @@ def test_round_trip_of_valid_plans(extensions: Any, plan: Any, fmt: str) -> None
 @given(plan_models())
 def test_the_library_writes_plans_that_read_back_equal(extensions: Any, plan: Any) -> None:
     """``planwriter.dump_yaml`` (the library's own writer) round-trips every valid plan."""
-    from regionplan.planwriter import dump_yaml as write_plan_yaml
+    from regionplan.plan.writer import dump_yaml as write_plan_yaml
 
     v = _validate_text(write_plan_yaml(plan), extensions)
     assert v.errors == (), [str(p) for p in v.errors]
@@ -452,8 +452,8 @@ def test_the_library_writes_plans_that_read_back_equal(extensions: Any, plan: An
 
 def test_the_example_plan_round_trips_through_one_file(tmp_path: Path) -> None:
     """The whole reference example, written as one plan file, reads back as the same plan."""
-    from regionplan.planwriter import dump_yaml as write_plan_yaml
-    from regionplan.planwriter import to_document
+    from regionplan.plan.writer import dump_yaml as write_plan_yaml
+    from regionplan.plan.writer import to_document
 
     example = Path(__file__).resolve().parent.parent / "examples" / "gardermoregionen"
     plan = load_plan(example)

@@ -15,14 +15,14 @@ import pytest
 from click.testing import CliRunner
 
 from regionplan import hookimpl, hookspecs
+from regionplan.data.sources import DataSource
 from regionplan.errors import Location, PluginError, Problem, Severity, UnitDefinitionError
-from regionplan.planfile import MapNode, ScalarNode, load_yaml, validate_plan
+from regionplan.evaluation.projection import Projection, Projector
+from regionplan.evaluation.rollup import Rollup, RollupPolicy
+from regionplan.evaluation.status import DefaultPolicy, Status
+from regionplan.plan.files import MapNode, ScalarNode, load_yaml, validate_plan
+from regionplan.plan.units import parse_unit
 from regionplan.plugins import DEFAULT_PLUGINS, LOAD_PLUGINS_ENV, Extensions, make_plugin_manager
-from regionplan.projection import Projection, Projector
-from regionplan.rollup import Rollup, RollupPolicy
-from regionplan.sources import DataSource
-from regionplan.status import DefaultPolicy, Status
-from regionplan.units import parse_unit
 
 TESTS = Path(__file__).parent
 PLANS = TESTS / "data" / "plans"
@@ -52,7 +52,7 @@ def test_builtins_are_registered() -> None:
     assert set(ext.rollup_policies) == {"weighted_score", "worst_child"}
     assert set(ext.loaders) == {".yaml", ".yml", ".json"}
     assert len(ext.renderers) >= 1
-    assert ext.sources.plugin_of("csv") == "regionplan.sources.tabular"
+    assert ext.sources.plugin_of("csv") == "regionplan.data.sources.tabular"
     rows = ext.plugin_rows()
     assert all(r["builtin"] for r in rows)
 
@@ -92,7 +92,7 @@ def test_a_source_may_not_take_a_builtin_name() -> None:
     rogue = plugin("rogue_plugin", regionplan_register_sources=lambda register: register("csv", DummySource))
     with pytest.raises(PluginError) as info:
         collect(rogue)
-    assert "rogue_plugin" in str(info.value) and "regionplan.sources.tabular" in str(info.value)
+    assert "rogue_plugin" in str(info.value) and "regionplan.data.sources.tabular" in str(info.value)
 
 
 def test_the_later_plugin_is_blamed_for_a_duplicate() -> None:
@@ -233,7 +233,7 @@ def test_regionplan_register_sources_adds_a_source() -> None:
 
 
 def test_regionplan_register_renderers_adds_a_format() -> None:
-    from regionplan.renderers import Renderer
+    from regionplan.report.renderers import Renderer
 
     class Shout(Renderer):
         format = "shout"

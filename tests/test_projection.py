@@ -11,7 +11,7 @@ import math
 import numpy as np
 import pytest
 
-from regionplan.projection import CompoundGrowth, LinearTrend, student_t_quantile
+from regionplan.evaluation.projection import CompoundGrowth, LinearTrend, student_t_quantile
 
 # Student's t quantiles as printed in statistical tables (four decimals).
 T_TABLE = [

@@ -9,14 +9,14 @@ from pathlib import Path
 import pytest
 
 from regionplan.errors import RenderError
-from regionplan.evaluation import Evaluation
+from regionplan.evaluation.evaluator import Evaluation
 from regionplan.plugins import Extensions, make_plugin_manager
-from regionplan.renderers import Renderer, RenderOptions, render, safe_url
-from regionplan.renderers.dot import dot_string
-from regionplan.renderers.html import chart_svg
-from regionplan.renderers.markdown import md_escape, mermaid_label
-from regionplan.renderers.terminal import clean
-from regionplan.report import ChartData, ChartPoint, StatusView, build_report
+from regionplan.report.build import ChartData, ChartPoint, StatusView, build_report
+from regionplan.report.renderers import Renderer, RenderOptions, render, safe_url
+from regionplan.report.renderers.dot import dot_string
+from regionplan.report.renderers.html import chart_svg
+from regionplan.report.renderers.markdown import md_escape, mermaid_label
+from regionplan.report.renderers.terminal import clean
 from test_report import HOSTILE, demo_evaluation
 
 FORMATS = ["html", "md", "json", "dot", "terminal"]
@@ -51,7 +51,7 @@ def test_builtin_formats_are_registered(builtin_extensions: Extensions) -> None:
         assert isinstance(renderer, Renderer)
         assert renderer.format == fmt
         assert renderer.suffix.startswith(".") and "/" in renderer.media_type and renderer.description
-        assert builtin_extensions.renderers.plugin_of(fmt).startswith("regionplan.renderers.")
+        assert builtin_extensions.renderers.plugin_of(fmt).startswith("regionplan.report.renderers.")
 
 
 def test_unknown_format_says_did_you_mean(evaluation: Evaluation, builtin_extensions: Extensions) -> None:

@@ -11,15 +11,15 @@ from typing import Any
 import attrs
 import pytest
 
-import regionplan.report as rpt
-from regionplan.dataset import build_dataset
+import regionplan.report.build as rpt
+from regionplan.data.dataset import build_dataset
+from regionplan.data.series import Observations, Provenance, Series
 from regionplan.errors import EvaluationError, Location, Problem, Severity
-from regionplan.evaluation import Evaluation, evaluate
-from regionplan.planfile import load_plan
+from regionplan.evaluation.evaluator import Evaluation, evaluate
+from regionplan.plan.files import load_plan
 from regionplan.plugins import Extensions, make_plugin_manager
-from regionplan.report import SCHEMA_ID, SCHEMA_VERSION, Report, build_report, word
-from regionplan.schemas import report_schema
-from regionplan.series import Observations, Provenance, Series
+from regionplan.report.build import SCHEMA_ID, SCHEMA_VERSION, Report, build_report, word
+from regionplan.report.schema import report_schema
 
 #: A small plan: two municipalities, every part of the report has something in it.
 PLAN = """\

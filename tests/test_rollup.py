@@ -12,8 +12,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from regionplan.evaluation import evaluate
-from regionplan.model import (
+from regionplan.data.series import Series
+from regionplan.evaluation.evaluator import evaluate
+from regionplan.evaluation.rollup import ChildStatus, WeightedScore, WorstChild
+from regionplan.evaluation.status import Status
+from regionplan.plan.model import (
     Contribution,
     Direction,
     Element,
@@ -26,11 +29,8 @@ from regionplan.model import (
     Target,
     TargetKind,
 )
-from regionplan.periods import Period
-from regionplan.rollup import ChildStatus, WeightedScore, WorstChild
-from regionplan.series import Series
-from regionplan.status import Status
-from regionplan.units import parse_unit
+from regionplan.plan.periods import Period
+from regionplan.plan.units import parse_unit
 from strategies import region_of
 
 children = st.lists(
@@ -163,7 +163,7 @@ def test_array_roll_up_equals_the_per_area_roll_up(areas: list[list[tuple[Status
 def test_a_plugin_policy_with_only_combine_works_in_every_area(tmp_path: Any) -> None:
     """A third-party roll-up policy implements ``combine``; the default ``combine_many`` calls it per area."""
     from regionplan import hookimpl
-    from regionplan.rollup import Rollup, RollupPolicy
+    from regionplan.evaluation.rollup import Rollup, RollupPolicy
     from regionplan.testing import core_extensions
 
     class BestChild(RollupPolicy):

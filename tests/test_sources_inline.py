@@ -12,11 +12,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from regionplan.data.series import Series
+from regionplan.data.sources import SourceContext, SourceRequest, inline
+from regionplan.data.sources.inline import InlineSource
 from regionplan.errors import DataSourceError
-from regionplan.periods import parse_period
-from regionplan.series import Series
-from regionplan.sources import SourceContext, SourceRequest, inline
-from regionplan.sources.inline import InlineSource
+from regionplan.plan.periods import parse_period
 
 QUERY: dict[str, Any] = {
     "unit": "percent",

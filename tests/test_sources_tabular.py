@@ -20,9 +20,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from regionplan.data.sources import SourceContext, SourceRequest, tabular
+from regionplan.data.sources.tabular import CsvSource, ExcelSource, NumberFormat
 from regionplan.errors import DataSourceError
-from regionplan.sources import SourceContext, SourceRequest, tabular
-from regionplan.sources.tabular import CsvSource, ExcelSource, NumberFormat
 
 DATA = Path(__file__).parent / "data" / "tabular"
 EMPLOYMENT = "employment_11618_2017_2022.csv"

@@ -14,8 +14,11 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from regionplan.evaluation import evaluate
-from regionplan.model import (
+from regionplan.data.series import Series
+from regionplan.evaluation.evaluator import evaluate
+from regionplan.evaluation.projection import LinearTrend
+from regionplan.evaluation.status import REASONS, DefaultPolicy, Evidence, OpenSdgPolicy, Status
+from regionplan.plan.model import (
     Contribution,
     Direction,
     Element,
@@ -28,11 +31,8 @@ from regionplan.model import (
     Target,
     TargetKind,
 )
-from regionplan.periods import Period
-from regionplan.projection import LinearTrend
-from regionplan.series import Series
-from regionplan.status import REASONS, DefaultPolicy, Evidence, OpenSdgPolicy, Status
-from regionplan.units import parse_unit
+from regionplan.plan.periods import Period
+from regionplan.plan.units import parse_unit
 from strategies import region_of, synthetic_evidence
 
 POLICIES = [DefaultPolicy(), OpenSdgPolicy()]

@@ -6,10 +6,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 from regionplan import hookimpl
-from regionplan.evaluation import evaluate
-from regionplan.planfile import validate_plan
+from regionplan.evaluation.evaluator import evaluate
+from regionplan.evaluation.status import Status
+from regionplan.plan.files import validate_plan
 from regionplan.plugins import Extensions
-from regionplan.status import Status
 from regionplan.testing import MINIMAL_PLAN
 
 

@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 
-from regionplan import problems as P
-from regionplan import validation
 from regionplan.errors import Severity
-from regionplan.planfile import Validation, validate_plan
+from regionplan.plan import problems as P
+from regionplan.plan import validation
+from regionplan.plan.files import Validation, validate_plan
 
 HEAD = """\
 plan:

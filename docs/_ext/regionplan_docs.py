@@ -1,7 +1,7 @@
 """Sphinx directives that render reference tables straight from regionplan's code.
 
-* ``regionplan-problems`` — :data:`regionplan.problems.CATALOGUE` as a table;
-* ``regionplan-units`` — :data:`regionplan.units.BASE_DEFINITIONS` as a table, with
+* ``regionplan-problems`` — :data:`regionplan.plan.problems.CATALOGUE` as a table;
+* ``regionplan-units`` — :data:`regionplan.plan.units.BASE_DEFINITIONS` as a table, with
   each unit's dimension as the library's registry reports it;
 * ``regionplan-cli`` — every command of :data:`regionplan.cli.cli` with its help, as
   ``regionplan COMMAND --help`` prints it.
@@ -63,7 +63,7 @@ class ProblemsDirective(SphinxDirective):
     has_content = False
 
     def run(self) -> list[nodes.Node]:
-        from regionplan.problems import CATALOGUE
+        from regionplan.plan.problems import CATALOGUE
 
         rows = [(_literal(code), _literal(short), text) for code, (short, text) in CATALOGUE.items()]
         return [_table(("Code", "Name", "Meaning"), rows, (10, 22, 68))]
@@ -75,7 +75,7 @@ class UnitsDirective(SphinxDirective):
     has_content = False
 
     def run(self) -> list[nodes.Node]:
-        from regionplan.units import BASE_DEFINITIONS, registry
+        from regionplan.plan.units import BASE_DEFINITIONS, registry
 
         ureg = registry()
         rows = []

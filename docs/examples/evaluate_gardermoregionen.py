@@ -16,8 +16,8 @@ import sys
 from pathlib import Path
 
 import regionplan
-from regionplan.renderers import render
-from regionplan.sources import SourceContext
+from regionplan.data.sources import SourceContext
+from regionplan.report.renderers import render
 
 PLAN = Path("examples/gardermoregionen")
 

@@ -16,8 +16,8 @@ from collections.abc import Callable
 from typing import ClassVar
 
 from regionplan import hookimpl
-from regionplan.renderers import Renderer, RenderOptions
-from regionplan.report import Report
+from regionplan.report.build import Report
+from regionplan.report.renderers import Renderer, RenderOptions
 
 __all__ = ["CsvRenderer", "regionplan_register_renderers"]
 

@@ -24,9 +24,9 @@ from collections.abc import Callable, Mapping
 from typing import Any, ClassVar
 
 from regionplan import hookimpl
+from regionplan.data.series import Observations, Provenance
+from regionplan.data.sources import DataSource, SourceRequest, now_utc
 from regionplan.errors import DataSourceError
-from regionplan.series import Observations, Provenance
-from regionplan.sources import DataSource, SourceRequest, now_utc
 
 __all__ = ["KeyedJsonSource", "regionplan_register_sources"]
 

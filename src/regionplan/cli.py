@@ -108,7 +108,7 @@ def _extensions() -> Any:
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
 def validate(path: Path, warnings: bool, fmt: str) -> None:
     """Check a plan (a plan folder or file); list every problem found."""
-    from regionplan.planfile import validate_plan
+    from regionplan.plan.files import validate_plan
 
     def body() -> None:
         result = validate_plan(path, extensions=_extensions())
@@ -144,9 +144,9 @@ def _problem_dict(p: Any) -> dict[str, Any]:
 @click.option("--lang", default="nb", help="Language of labels (nb or en).")
 def graph(path: Path, fmt: str, lang: str) -> None:
     """Print the goal graph as a tree, Mermaid or Graphviz DOT."""
-    from regionplan.diagrams import graph_dot, graph_mermaid, graph_tree
-    from regionplan.graph import GoalGraph
-    from regionplan.planfile import load_plan
+    from regionplan.plan.files import load_plan
+    from regionplan.plan.graph import GoalGraph
+    from regionplan.report.diagrams import graph_dot, graph_mermaid, graph_tree
 
     def body() -> None:
         plan = load_plan(path, extensions=_extensions())
@@ -189,8 +189,8 @@ def plugins(fmt: str) -> None:
 
 
 def _context(path: Path, offline: bool, cache_dir: Path | None, show_progress: bool = False) -> Any:
-    from regionplan.planfile import find_plan_file
-    from regionplan.sources import SourceContext, default_cache_dir
+    from regionplan.data.sources import SourceContext, default_cache_dir
+    from regionplan.plan.files import find_plan_file
 
     return SourceContext(
         base_dir=find_plan_file(path).parent,
@@ -243,8 +243,8 @@ def _evaluate_plan(
     path: Path, day: dt.date | None, member: str | None, offline: bool, cache_dir: Path | None, ext: Any
 ) -> tuple[Any, str | None]:
     """Load and evaluate a plan for ``evaluate`` and ``report``; the area to render."""
-    from regionplan.evaluation import evaluate as run_evaluation
-    from regionplan.planfile import load_plan
+    from regionplan.evaluation.evaluator import evaluate as run_evaluation
+    from regionplan.plan.files import load_plan
 
     plan = load_plan(path, extensions=ext)
     groups, area = _groups_and_area(plan, member)
@@ -291,7 +291,7 @@ def evaluate(
     cache_dir: Path | None,
 ) -> None:
     """Evaluate every target and goal of a plan on its data."""
-    from regionplan.renderers import render
+    from regionplan.report.renderers import render
 
     day = _parse_date(as_of)
 
@@ -326,7 +326,7 @@ def report(
     cache_dir: Path | None,
 ) -> None:
     """Write a report of a plan's evaluation."""
-    from regionplan.renderers import render
+    from regionplan.report.renderers import render
 
     day = _parse_date(as_of)
 
@@ -353,8 +353,8 @@ def report(
 @_cache
 def fetch(path: Path, cache_dir: Path | None) -> None:
     """Fill the sources' caches for a plan (downloads what is not cached yet)."""
-    from regionplan.dataset import fetch_observations
-    from regionplan.planfile import load_plan
+    from regionplan.data.dataset import fetch_observations
+    from regionplan.plan.files import load_plan
 
     def body() -> None:
         ext = _extensions()
@@ -411,7 +411,7 @@ def new(directory: Path, template: Path, name: str, region_id: str | None, codes
 @click.argument("code", required=False)
 def problems_cmd(code: str | None) -> None:
     """List the codes of plan problems, or explain one."""
-    from regionplan.problems import CATALOGUE
+    from regionplan.plan.problems import CATALOGUE
 
     for c, (short, text) in CATALOGUE.items():
         if code is None or code.upper() == c:

@@ -83,7 +83,7 @@ class Problem:
     """One problem in a plan.
 
     Attributes:
-        code: stable identifier such as ``"RP102"``; see :mod:`regionplan.problems`.
+        code: stable identifier such as ``"RP102"``; see :mod:`regionplan.plan.problems`.
         message: what is wrong, in one sentence.
         location: where, or ``None`` when the problem has no single place.
         hint: what to do about it.

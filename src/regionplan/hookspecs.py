@@ -14,22 +14,16 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
-import pluggy
+from regionplan.markers import PROJECT_NAME, hookimpl, hookspec
 
 if TYPE_CHECKING:
     import click
 
     from regionplan.errors import Problem
-    from regionplan.graph import GoalGraph
-    from regionplan.model import Plan
+    from regionplan.plan.graph import GoalGraph
+    from regionplan.plan.model import Plan
 
 __all__ = ["PROJECT_NAME", "hookimpl", "hookspec"]
-
-PROJECT_NAME = "regionplan"
-
-hookspec = pluggy.HookspecMarker(PROJECT_NAME)
-#: Decorate a plugin's hook functions with this: ``from regionplan import hookimpl``.
-hookimpl = pluggy.HookimplMarker(PROJECT_NAME)
 
 
 @hookspec
@@ -49,9 +43,9 @@ def regionplan_register_loaders(register: Callable[..., None]) -> None:
 
     :param register: call as ``register(suffixes, loader)`` where ``suffixes`` is a
         tuple such as ``(".yaml", ".yml")`` and ``loader(path, text)`` returns the
-        document as a :class:`regionplan.nodes.Node` tree (values with their line and
+        document as a :class:`regionplan.plan.nodes.Node` tree (values with their line and
         column). A loader must never execute code found in the file, and raises
-        :class:`regionplan.nodes.SyntaxProblem` for text it cannot read.
+        :class:`regionplan.plan.nodes.SyntaxProblem` for text it cannot read.
         A suffix may be claimed by one plugin only.
     """
 
@@ -77,8 +71,8 @@ def regionplan_register_sources(register: Callable[..., None]) -> None:
 
     :param register: call as ``register(name, source_class)``. ``name`` is what a
         plan writes under ``source: {name: ...}``; ``source_class`` subclasses
-        :class:`regionplan.sources.DataSource` and is built with a
-        :class:`regionplan.sources.SourceContext`.
+        :class:`regionplan.data.sources.DataSource` and is built with a
+        :class:`regionplan.data.sources.SourceContext`.
     """
 
 
@@ -87,7 +81,7 @@ def regionplan_register_renderers(register: Callable[..., None]) -> None:
     """Add an output format.
 
     :param register: call as ``register(renderer)`` with an instance of a
-        :class:`regionplan.renderers.Renderer` subclass; its ``format`` names it
+        :class:`regionplan.report.renderers.Renderer` subclass; its ``format`` names it
         (``"html"``, ``"md"``), so ``regionplan report --format NAME`` finds it.
     """
 
@@ -97,7 +91,7 @@ def regionplan_register_projections(register: Callable[..., None]) -> None:
     """Add a projection method for targets (``projection: NAME`` in a plan).
 
     :param register: call as ``register(name, projector)`` with a
-        :class:`regionplan.projection.Projector`.
+        :class:`regionplan.evaluation.projection.Projector`.
     """
 
 
@@ -107,7 +101,7 @@ def regionplan_register_status_policies(register: Callable[..., None]) -> None:
     off track / insufficient data.
 
     :param register: call as ``register(name, policy)`` with a
-        :class:`regionplan.status.StatusPolicy`.
+        :class:`regionplan.evaluation.status.StatusPolicy`.
     """
 
 
@@ -116,7 +110,7 @@ def regionplan_register_rollup_policies(register: Callable[..., None]) -> None:
     """Add a roll-up policy: how a goal's status follows from its children.
 
     :param register: call as ``register(name, policy)`` with a
-        :class:`regionplan.rollup.RollupPolicy`.
+        :class:`regionplan.evaluation.rollup.RollupPolicy`.
     """
 
 

@@ -40,18 +40,18 @@ LOAD_PLUGINS_ENV = "REGIONPLAN_LOAD_PLUGINS"
 
 #: Modules of the built-in plugins, registered like any other plugin.
 DEFAULT_PLUGINS: tuple[str, ...] = (
-    "regionplan.nodes",
-    "regionplan.sources.tabular",
-    "regionplan.sources.jsonstat",
-    "regionplan.sources.inline",
-    "regionplan.projection",
-    "regionplan.status",
-    "regionplan.rollup",
-    "regionplan.renderers.markdown",
-    "regionplan.renderers.html",
-    "regionplan.renderers.jsonfmt",
-    "regionplan.renderers.dot",
-    "regionplan.renderers.terminal",
+    "regionplan.plan.nodes",
+    "regionplan.data.sources.tabular",
+    "regionplan.data.sources.jsonstat",
+    "regionplan.data.sources.inline",
+    "regionplan.evaluation.projection",
+    "regionplan.evaluation.status",
+    "regionplan.evaluation.rollup",
+    "regionplan.report.renderers.markdown",
+    "regionplan.report.renderers.html",
+    "regionplan.report.renderers.jsonfmt",
+    "regionplan.report.renderers.dot",
+    "regionplan.report.renderers.terminal",
 )
 
 
@@ -218,7 +218,7 @@ class Extensions:
         _call_each(pm, "regionplan_register_rollup_policies", by_name(ext.rollup_policies))
         _call_each(pm, "regionplan_register_units", unit)
         if ext.units:
-            from regionplan.units import define_units
+            from regionplan.plan.units import define_units
 
             for definition, plugin in ext.units:
                 define_units([definition], plugin=plugin)

@@ -18,9 +18,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from regionplan.areas import CodeChanges
+from regionplan.data.areas import CodeChanges
 from regionplan.errors import RegionplanError
-from regionplan.planfile import find_plan_file, load_plan
+from regionplan.plan.files import find_plan_file, load_plan
 
 __all__ = ["code_for", "new_plan", "slug"]
 

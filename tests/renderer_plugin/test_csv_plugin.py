@@ -12,7 +12,7 @@ import pytest
 
 from regionplan.errors import PluginError, RenderError
 from regionplan.plugins import Extensions, make_plugin_manager
-from regionplan.renderers import render
+from regionplan.report.renderers import render
 from test_report import demo_evaluation  # tests/ is on the pytest pythonpath
 
 
@@ -41,7 +41,7 @@ def extensions() -> Extensions:
 
 def test_the_plugin_adds_the_csv_format(extensions: Extensions) -> None:
     assert "csv" in extensions.renderers
-    assert extensions.renderers.plugin_of("csv") != "regionplan.renderers.html"
+    assert extensions.renderers.plugin_of("csv") != "regionplan.report.renderers.html"
     assert {"html", "md", "json", "dot", "terminal"} <= set(extensions.renderers)
 
 

@@ -14,10 +14,10 @@ from regionplan_milestones.register import parse_date, read_register
 from regionplan_milestones.source import MilestoneSource
 
 import regionplan
+from regionplan.data.sources import SourceContext, SourceRequest
 from regionplan.errors import DataSourceError
+from regionplan.evaluation.status import Status
 from regionplan.plugins import Extensions
-from regionplan.sources import SourceContext, SourceRequest
-from regionplan.status import Status
 
 BF = "ap3-project-business-friendly"
 IP = "ap3-project-innovative-procurement"

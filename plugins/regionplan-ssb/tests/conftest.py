@@ -30,7 +30,7 @@ import numpy as np
 import pytest
 from regionplan_ssb import SsbSource
 
-from regionplan.sources import SourceContext
+from regionplan.data.sources import SourceContext
 
 DATA = Path(__file__).parent / "data"
 

@@ -15,9 +15,9 @@ from regionplan_ssb import SsbSource
 from regionplan_ssb.cache import ResponseCache
 from regionplan_ssb.client import RateLimiter
 
+from regionplan.data.series import Observations
+from regionplan.data.sources import SourceRequest
 from regionplan.errors import DataSourceError
-from regionplan.series import Observations
-from regionplan.sources import SourceRequest
 
 Make = Callable[..., SsbSource]
 FakeSsb = Any  # conftest.FakeSsb
@@ -259,8 +259,8 @@ def test_gardermoregionen_cold_run_asks_each_ssb_table_once(ssb: FakeSsb, tmp_pa
     reason they have no data.
     """
     import regionplan
-    from regionplan.sources import SourceContext
-    from regionplan.status import Status
+    from regionplan.data.sources import SourceContext
+    from regionplan.evaluation.status import Status
 
     ssb.tables.pop("07459")  # the fake server's 07459 is synthetic: not for the example
     plan = regionplan.load_plan(EXAMPLE)

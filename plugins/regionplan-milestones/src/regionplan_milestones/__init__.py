@@ -27,8 +27,8 @@ if TYPE_CHECKING:
     import click
 
     from regionplan.errors import Problem
-    from regionplan.graph import GoalGraph
-    from regionplan.model import Plan
+    from regionplan.plan.graph import GoalGraph
+    from regionplan.plan.model import Plan
 
 __all__ = [
     "MilestoneSource",

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from regionplan.errors import DataSourceError, Location, Problem, Severity
-from regionplan.model import Plan, SourceSpec
+from regionplan.plan.model import Plan, SourceSpec
 from regionplan_milestones.register import Register
 from regionplan_milestones.source import MilestoneSource, load_register, projects_of
 

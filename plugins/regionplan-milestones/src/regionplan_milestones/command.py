@@ -16,7 +16,7 @@ from pathlib import Path
 import click
 
 from regionplan.errors import RegionplanError
-from regionplan.model import Plan
+from regionplan.plan.model import Plan
 from regionplan_milestones.register import Milestone, Register, read_register
 
 __all__ = ["mark", "milestones_command"]
@@ -110,7 +110,7 @@ def milestones_command(
         )
         plan = None
         if plan_path is not None:
-            from regionplan.planfile import load_plan
+            from regionplan.plan.files import load_plan
 
             plan = load_plan(plan_path)
     except RegionplanError as exc:

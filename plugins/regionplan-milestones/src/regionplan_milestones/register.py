@@ -18,9 +18,9 @@ Norwegian name:
     a remark for readers.
 
 Dates are written ``2024-06-30`` or ``30.06.2024``; Excel date cells are read as
-dates. CSV files are read by :func:`regionplan.sources.tabular.read_csv` (so a
+dates. CSV files are read by :func:`regionplan.data.sources.tabular.read_csv` (so a
 byte-order mark, quoting and line numbers behave as in the ``csv`` source) and
-workbooks by :func:`regionplan.sources.tabular.read_excel`.
+workbooks by :func:`regionplan.data.sources.tabular.read_excel`.
 
 Reading never stops at a bad cell: :func:`read_register` returns every
 milestone it could read and a :class:`CellIssue` for every cell it could not,
@@ -39,8 +39,8 @@ from typing import Any
 
 import attrs
 
+from regionplan.data.sources.tabular import Table, read_csv, read_excel
 from regionplan.errors import DataSourceError, Location
-from regionplan.sources.tabular import Table, read_csv, read_excel
 
 __all__ = [
     "COLUMN_NAMES",

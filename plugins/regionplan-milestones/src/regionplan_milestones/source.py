@@ -51,10 +51,10 @@ from typing import Any, ClassVar
 
 import numpy as np
 
+from regionplan.data.series import Observations, Provenance
+from regionplan.data.sources import DataSource, SourceContext, SourceRequest
+from regionplan.data.sources.tabular import query_text
 from regionplan.errors import DataSourceError
-from regionplan.series import Observations, Provenance
-from regionplan.sources import DataSource, SourceContext, SourceRequest
-from regionplan.sources.tabular import query_text
 from regionplan_milestones.register import Milestone, Register, closest, read_register
 
 __all__ = ["DEFAULT_AREA", "DEFAULT_CREDIT", "MEASURES", "MilestoneSource", "yearly"]

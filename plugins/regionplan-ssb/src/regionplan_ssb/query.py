@@ -29,9 +29,9 @@ from typing import Any
 
 import attrs
 
+from regionplan.data.sources import SourceRequest
+from regionplan.data.sources.jsonstat import JsonStatStructure
 from regionplan.errors import DataSourceError
-from regionplan.sources import SourceRequest
-from regionplan.sources.jsonstat import JsonStatStructure
 
 __all__ = [
     "Call",
@@ -231,7 +231,7 @@ def query_problems(query: Mapping[str, Any]) -> list[str]:
         p.append(f"the ssb source's 'lang' is 'no' or 'en', not {query.get('lang')!r}")
     p += _period_problems(query.get("period"))
     if isinstance(query.get("unit"), str):
-        from regionplan.sources.jsonstat import resolve_unit
+        from regionplan.data.sources.jsonstat import resolve_unit
 
         try:
             resolve_unit(query["unit"])

@@ -12,10 +12,9 @@ import attrs
 import httpx
 import numpy as np
 
-from regionplan.errors import DataSourceError
-from regionplan.series import Observations, Provenance
-from regionplan.sources import DataSource, SourceContext, SourceRequest, now_utc
-from regionplan.sources.jsonstat import (
+from regionplan.data.series import Observations, Provenance
+from regionplan.data.sources import DataSource, SourceContext, SourceRequest, now_utc
+from regionplan.data.sources.jsonstat import (
     JsonStatDataset,
     JsonStatStructure,
     decode_jsonstat,
@@ -23,6 +22,7 @@ from regionplan.sources.jsonstat import (
     parse_jsonstat_structure,
     resolve_unit,
 )
+from regionplan.errors import DataSourceError
 from regionplan_ssb.cache import CacheCorrupt, ResponseCache, normalise_url
 from regionplan_ssb.client import DEFAULT_BASE_URL, RateLimiter, SsbClient, SsbHttpError
 from regionplan_ssb.query import (

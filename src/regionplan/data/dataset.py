@@ -1,0 +1,403 @@
+"""From sources to series: everything a plan's metrics need, for members and region.
+
+:func:`fetch_data` asks each metric's sources for observations (all requests of a
+source first go to :meth:`~regionplan.data.sources.DataSource.prepare`, so a source
+can answer them with one download per table), turns them into
+:class:`~regionplan.data.series.Series`, maps municipality codes to the members'
+current vintage (:mod:`regionplan.data.areas`), aggregates members to the region by
+each metric's rule, and computes derived metrics. A metric whose data cannot be
+had keeps the reasons, so the evaluation can say "insufficient data" and why.
+
+:func:`build_dataset` does the same from series you already hold (tests,
+notebooks, benchmarks), skipping the sources.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import attrs
+import networkx as nx
+import numpy as np
+
+from regionplan.data import expressions
+from regionplan.data.areas import CodeChanges, aggregate
+from regionplan.data.series import Observations, Provenance, Series
+from regionplan.data.sources import SourceContext, SourceRequest
+from regionplan.errors import DataSourceError, PluginError, RegionplanError
+from regionplan.plan.model import Metric, Plan
+from regionplan.plan.units import parse_unit
+
+__all__ = ["DataSet", "MetricData", "build_dataset", "fetch_data", "fetch_observations"]
+
+
+@attrs.frozen(eq=False)
+class MetricData:
+    """A metric's values for the members and for each region (group).
+
+    Attributes:
+        metric: the metric's id.
+        members: one row per member code (current vintage).
+        regions: one row per group (the plan's region, or each area evaluated as its own region).
+        present: members with data, per group and period (same shape as ``regions.values``).
+        n_members: members per group.
+        reasons: why data is missing or partial (source errors, unmapped codes).
+        notes: what was done to the data on the way (code mapping, assumptions).
+    """
+
+    metric: str
+    members: Series
+    regions: Series
+    present: np.ndarray
+    n_members: np.ndarray
+    reasons: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+
+    @property
+    def provenance(self) -> tuple[Provenance, ...]:
+        seen: dict[tuple[str, str, str], Provenance] = {}
+        for p in self.members.provenance + self.regions.provenance:
+            seen.setdefault((p.source, p.table, p.query), p)
+        return tuple(seen.values())
+
+
+@attrs.frozen(eq=False)
+class DataSet:
+    """The data of every metric of a plan.
+
+    Attributes:
+        groups: group id -> member codes (by default the region and its current members).
+        vintage: the day whose municipality codes every series is in.
+        metrics: metric id -> its data.
+    """
+
+    groups: Mapping[str, tuple[str, ...]]
+    vintage: dt.date
+    metrics: Mapping[str, MetricData]
+
+    def __getitem__(self, metric: str) -> MetricData:
+        return self.metrics[metric]
+
+    def __contains__(self, metric: object) -> bool:
+        return metric in self.metrics
+
+    def region_series(self, metric: str) -> Series:
+        return self.metrics[metric].regions
+
+    def provenance(self) -> tuple[Provenance, ...]:
+        seen: dict[tuple[str, str, str], Provenance] = {}
+        for data in self.metrics.values():
+            for p in data.provenance:
+                seen.setdefault((p.source, p.table, p.query), p)
+        return tuple(seen.values())
+
+
+def region_vintage(plan: Plan) -> dt.date:
+    """The day the members' current codes are valid from (or the plan's start)."""
+    starts = []
+    for m in plan.region.municipalities:
+        current = max(m.codes, key=lambda c: c.valid_from or dt.date.min)
+        if current.valid_from:
+            starts.append(current.valid_from)
+    return max(starts, default=plan.meta.start_date)
+
+
+def default_groups(plan: Plan) -> dict[str, tuple[str, ...]]:
+    return {plan.region.id: plan.region.current_codes}
+
+
+def fetch_observations(
+    plan: Plan, *, context: SourceContext | None = None, extensions: Any = None
+) -> tuple[dict[str, list[Observations]], dict[str, list[str]]]:
+    """Ask the sources for every metric with a source.
+
+    A metric's sources are tried in the order the plan lists them; the first that
+    delivers values is used (for example SSB's API when online, else a copied file).
+
+    Returns:
+        observations by metric id, and the failures by metric id, one sentence each:
+        for a metric without observations they say why it has none; for one with
+        observations, which earlier sources failed before one delivered.
+    """
+    from regionplan.defaults import default_extensions
+
+    ext = extensions or default_extensions()
+    ctx = context or SourceContext(base_dir=plan.base_dir)
+    areas = tuple(dict.fromkeys(plan.region.all_codes))
+    requests: dict[str, list[tuple[Metric, int, SourceRequest]]] = {}
+    for metric in plan.metrics:
+        for i, spec in enumerate(metric.sources):
+            req = SourceRequest(
+                metric=metric.id,
+                query=spec.query,
+                areas=areas,
+                unit=metric.unit,
+                first_year=None,
+                last_year=None,
+            )
+            requests.setdefault(spec.name, []).append((metric, i, req))
+    instances: dict[str, Any] = {}
+    failures: dict[str, list[str]] = {}
+    for name, reqs in requests.items():
+        try:
+            source = ext.sources.get(name)(ctx)
+            source.prepare([r for _, _, r in reqs])
+            instances[name] = source
+        except (DataSourceError, PluginError) as exc:
+            for metric, _, _ in reqs:
+                failures.setdefault(metric.id, []).append(f"{name}: {exc}")
+    out: dict[str, list[Observations]] = {}
+    reasons: dict[str, list[str]] = {}
+    try:
+        for metric in plan.metrics:
+            if not metric.sources:
+                continue
+            for i, spec in enumerate(metric.sources):
+                source = instances.get(spec.name)
+                if source is None:
+                    continue
+                req = next(r for m, j, r in requests[spec.name] if m.id == metric.id and j == i)
+                try:
+                    batch = source.fetch(req)
+                except DataSourceError as exc:
+                    failures.setdefault(metric.id, []).append(f"{spec.name}: {exc}")
+                    continue
+                if len(batch) == 0:
+                    failures.setdefault(metric.id, []).append(f"{spec.name}: the source returned no values")
+                    continue
+                out[metric.id] = [batch]
+                break
+            if metric.id not in out:
+                reasons[metric.id] = failures.get(metric.id, ["no source could deliver data"])
+            elif metric.id in failures:
+                reasons[metric.id] = failures[metric.id]
+    finally:
+        for source in instances.values():
+            source.close()
+    return out, reasons
+
+
+def fetch_data(
+    plan: Plan,
+    *,
+    context: SourceContext | None = None,
+    extensions: Any = None,
+    groups: Mapping[str, Sequence[str]] | None = None,
+) -> DataSet:
+    """Read every metric of ``plan`` through its sources and build the data set."""
+    observations, failures = fetch_observations(plan, context=context, extensions=extensions)
+    reasons = {k: v for k, v in failures.items() if k not in observations}
+    fallbacks = {
+        k: [f"used a later source after: {'; '.join(v)}"] for k, v in failures.items() if k in observations
+    }
+    raw: dict[str, Series] = {}
+    for metric in plan.metrics:
+        if metric.id in observations:
+            try:
+                raw[metric.id] = Series.from_observations(
+                    observations[metric.id], unit=metric.unit, period_spec=metric.period
+                )
+            except Exception as exc:  # pint's DimensionalityError and friends
+                reasons.setdefault(metric.id, []).append(
+                    f"the source's values do not fit '{metric.unit}': {exc}"
+                )
+    return build_dataset(plan, raw, groups=groups, reasons=reasons, notes=fallbacks)
+
+
+def build_dataset(
+    plan: Plan,
+    raw: Mapping[str, Series],
+    *,
+    groups: Mapping[str, Sequence[str]] | None = None,
+    reasons: Mapping[str, Sequence[str]] | None = None,
+    changes: CodeChanges | None = None,
+    allow_partial: bool = False,
+    notes: Mapping[str, Sequence[str]] | None = None,
+) -> DataSet:
+    """Build a data set from raw member series (any code vintage) by metric id.
+
+    Args:
+        raw: series of metrics with sources, by metric id; derived metrics are computed.
+        groups: group id -> member codes in the current vintage; default: the plan's region.
+        reasons: known reasons why metrics have no data.
+        changes: municipality code changes (default: the bundled KLASS 131 records).
+        allow_partial: give a region a value when only some members have data.
+        notes: what happened on the way, by metric id (sources that failed before another delivered).
+    """
+    grp = {k: tuple(v) for k, v in (groups or default_groups(plan)).items()}
+    members = tuple(dict.fromkeys(c for codes in grp.values() for c in codes))
+    vintage = region_vintage(plan)
+    mapping = (changes or CodeChanges.bundled()).mapping(vintage)
+    why = {k: list(v) for k, v in (reasons or {}).items()}
+    member_series: dict[str, Series] = {}
+    direct: dict[str, Series] = {}
+    notes_by_metric: dict[str, list[str]] = {k: list(v) for k, v in (notes or {}).items()}
+    for metric in plan.metrics:
+        if metric.derived or metric.id not in raw:
+            continue
+        series, region_rows = _split_region_rows(raw[metric.id].to(metric.unit), grp, plan.region.id)
+        if region_rows is not None:
+            direct[metric.id] = region_rows
+        if series.values.size:
+            try:
+                mapped = mapping.map_series(series, allow_partial=allow_partial)
+            except RegionplanError as exc:
+                why.setdefault(metric.id, []).append(f"its area codes could not be mapped: {exc}")
+                continue
+            series = mapped.series
+            flagged = getattr(mapped, "flagged", ())
+            if flagged:
+                notes_by_metric.setdefault(metric.id, []).append(
+                    f"split codes without weights left out: {', '.join(sorted(map(str, flagged)))}"
+                )
+        member_series[metric.id] = series.select_areas(members)
+
+    out: dict[str, MetricData] = {}
+    region_series: dict[str, Series] = {}
+    for metric in _base_first(plan):
+        mid = metric.id
+        unit = parse_unit(metric.unit)
+        if metric.derived:
+            continue
+        if mid in direct and (mid not in member_series or member_series[mid].is_empty):
+            rows = direct[mid].select_areas(tuple(grp))
+            present = np.where(np.isnan(rows.values), 0, np.array([len(v) for v in grp.values()])[:, None])
+            out[mid] = MetricData(
+                mid,
+                member_series.get(mid, Series.empty(unit)),
+                rows,
+                present,
+                np.array([len(v) for v in grp.values()], dtype=np.int64),
+                tuple(why.get(mid, ())),
+                ("values given for the region as a whole",),
+            )
+            region_series[mid] = rows
+            continue
+        if mid not in member_series:
+            empty = Series.empty(unit)
+            out[mid] = _empty_data(mid, grp, unit, why.get(mid) or ["no data was read for it"])
+            region_series[mid] = empty
+            continue
+        ms = member_series[mid]
+        if metric.aggregation == "none":
+            if all(len(v) == 1 for v in grp.values()):
+                agg = aggregate(ms, grp, "sum", allow_partial=allow_partial)
+            else:
+                out[mid] = _empty_data(
+                    mid,
+                    grp,
+                    unit,
+                    [
+                        "this metric does not aggregate from members "
+                        "to a region; ask its source for the region"
+                    ],
+                    members=ms,
+                )
+                region_series[mid] = out[mid].regions
+                continue
+        elif metric.aggregation == "weighted_mean":
+            weight = member_series.get(metric.weight or "")
+            if weight is None:
+                out[mid] = _empty_data(
+                    mid, grp, unit, [f"its weight '{metric.weight}' has no data"], members=ms
+                )
+                region_series[mid] = out[mid].regions
+                continue
+            agg = aggregate(ms, grp, "weighted_mean", weights=weight, allow_partial=allow_partial)
+        else:
+            agg = aggregate(ms, grp, "sum", allow_partial=allow_partial)
+        out[mid] = MetricData(
+            mid,
+            ms,
+            agg.series,
+            agg.present,
+            agg.members,
+            tuple(why.get(mid, ())),
+            tuple(notes_by_metric.get(mid, ())),
+        )
+        region_series[mid] = agg.series
+
+    for metric in _derived_in_order(plan):
+        mid = metric.id
+        expr = expressions.parse(metric.derived or "")
+        unit = parse_unit(metric.unit)
+        missing = [r for r in sorted(expr.references) if out.get(r) is None or out[r].regions.is_empty]
+        if missing:
+            texts = [
+                f"'{r}' has no data"
+                + (f" ({'; '.join(out[r].reasons)})" if r in out and out[r].reasons else "")
+                for r in missing
+            ]
+            out[mid] = _empty_data(mid, grp, unit, texts)
+            continue
+        ms = expressions.evaluate(expr, {r: out[r].members for r in expr.references}, unit)
+        rs = expressions.evaluate(expr, {r: out[r].regions for r in expr.references}, unit)
+        present, n = _derived_presence(rs, [out[r] for r in expr.references])
+        out[mid] = MetricData(mid, ms.select_areas(members), rs.select_areas(tuple(grp)), present, n)
+    return DataSet(grp, vintage, out)
+
+
+def _split_region_rows(
+    series: Series, groups: Mapping[str, Sequence[str]], region_id: str
+) -> tuple[Series, Series | None]:
+    """Separate rows given for a whole region (area ``region`` or a group id) from member rows.
+
+    A group id that is also a member's code (each municipality as its own region) names
+    the member: its rows go through code mapping and aggregation like any member's.
+    """
+    members = {c for codes in groups.values() for c in codes}
+    whole = [a for a in series.areas if a == "region" or (a in groups and a not in members)]
+    if not whole:
+        return series, None
+    rest = [a for a in series.areas if a not in whole]
+    rows = series.select_areas(whole)
+    renamed = tuple(region_id if a == "region" else a for a in rows.areas)
+    return series.select_areas(rest), attrs.evolve(rows, areas=renamed)
+
+
+def _derived_presence(rs: Series, inputs: Sequence[MetricData]) -> tuple[np.ndarray, np.ndarray]:
+    """Members behind a derived region value: the least coverage among its inputs."""
+    n = inputs[0].n_members
+    present = np.full(rs.values.shape, -1, dtype=np.int64)
+    for data in inputs:
+        times = {round(p.time, 6): j for j, p in enumerate(data.regions.periods)}
+        cols = [times.get(round(p.time, 6)) for p in rs.periods]
+        for k, j in enumerate(cols):
+            col = data.present[:, j] if j is not None else np.zeros(len(n), dtype=np.int64)
+            present[:, k] = np.where(present[:, k] < 0, col, np.minimum(present[:, k], col))
+    return np.maximum(present, 0), n
+
+
+def _empty_data(
+    mid: str,
+    grp: Mapping[str, Sequence[str]],
+    unit: Any,
+    reasons: Sequence[str],
+    members: Series | None = None,
+) -> MetricData:
+    empty = Series.empty(unit)
+    return MetricData(
+        mid,
+        members if members is not None else empty,
+        Series(list(grp), (), np.empty((len(grp), 0)), unit),
+        np.zeros((len(grp), 0), dtype=np.int64),
+        np.array([len(v) for v in grp.values()], dtype=np.int64),
+        tuple(reasons),
+    )
+
+
+def _base_first(plan: Plan) -> list[Metric]:
+    return [m for m in plan.metrics if not m.derived]
+
+
+def _derived_in_order(plan: Plan) -> list[Metric]:
+    deps = nx.DiGraph()
+    derived = {m.id: m for m in plan.metrics if m.derived}
+    for m in derived.values():
+        deps.add_node(m.id)
+        for ref in expressions.parse(m.derived or "").references:
+            if ref in derived:
+                deps.add_edge(ref, m.id)
+    return [derived[i] for i in nx.topological_sort(deps)]

@@ -1,0 +1,272 @@
+"""Series: values by area and period, one numpy array with one unit.
+
+A :class:`Series` never holds a pint Quantity per value: arithmetic on one array
+with one unit is thousands of times faster than on scalar quantities. Missing
+values are ``NaN``. Sources deliver :class:`Observations` (long, columnar batches
+with provenance); :func:`Series.from_observations` pivots them into the wide form.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any
+
+import attrs
+import numpy as np
+
+from regionplan.plan.periods import Period, PeriodSpec
+from regionplan.plan.units import parse_unit, registry
+
+if TYPE_CHECKING:
+    import pint
+
+__all__ = ["Observations", "Provenance", "Series"]
+
+SSB_LICENCE = "CC BY 4.0"
+
+
+def _objects(values: Any) -> np.ndarray:
+    return np.asarray(values, dtype=object)
+
+
+def _floats(values: Any) -> np.ndarray:
+    return np.asarray(values, dtype=float)
+
+
+def _areas(values: Iterable[str]) -> tuple[str, ...]:
+    return tuple(values)
+
+
+def _periods(values: Iterable[Period]) -> tuple[Period, ...]:
+    return tuple(values)
+
+
+def _provenances(values: Iterable[Provenance]) -> tuple[Provenance, ...]:
+    return tuple(values)
+
+
+def _array_eq(a: np.ndarray, b: np.ndarray) -> bool:
+    return a.shape == b.shape and bool(np.array_equal(a, b, equal_nan=a.dtype.kind == "f"))
+
+
+@attrs.frozen
+class Provenance:
+    """Where a batch of observations came from, and the credit line to print.
+
+    Attributes:
+        source: name of the source plugin (``"csv"``, ``"ssb"``).
+        table: the table or file it read (``"07459"``, ``"data/jobs.csv"``).
+        query: the query as text (URL, column mapping), enough to repeat it.
+        retrieved: when the data were read or fetched (UTC), if known.
+        licence: the data's licence (``"CC BY 4.0"``).
+        credit: the line to print with any figure (``"Kilde: Statistisk sentralbyrå, tabell 07459"``).
+        publisher: who published the data.
+        url: where a reader can find the table.
+        notes: anything a reader should know (derived values, caveats).
+    """
+
+    source: str
+    table: str = ""
+    query: str = ""
+    retrieved: dt.datetime | None = None
+    licence: str = ""
+    credit: str = ""
+    publisher: str = ""
+    url: str = ""
+    notes: str = ""
+
+
+@attrs.frozen(eq=False)
+class Observations:
+    """A long batch of observations: parallel arrays of area, period label and value.
+
+    Periods are raw labels (``"2019"``, ``"2019K4"``); the metric's
+    :class:`~regionplan.plan.periods.PeriodSpec` says how to read them.
+    """
+
+    areas: np.ndarray = attrs.field(converter=_objects)
+    periods: np.ndarray = attrs.field(converter=_objects)
+    values: np.ndarray = attrs.field(converter=_floats)
+    unit: str | None
+    provenance: Provenance
+
+    def __attrs_post_init__(self) -> None:
+        n = len(self.values)
+        if len(self.areas) != n or len(self.periods) != n:
+            msg = (
+                f"observations need equal lengths: {len(self.areas)} areas, "
+                f"{len(self.periods)} periods, {n} values"
+            )
+            raise ValueError(msg)
+
+    def __len__(self) -> int:
+        return len(self.values)
+
+
+@attrs.frozen(eq=False)
+class Series:
+    """Values of one metric by area (rows) and period (columns), in one unit.
+
+    Attributes:
+        areas: area codes, one per row.
+        periods: sorted periods, one per column.
+        values: float array of shape ``(len(areas), len(periods))``; ``NaN`` where missing.
+        unit: the pint unit of every value.
+        provenance: where the values came from.
+    """
+
+    areas: tuple[str, ...] = attrs.field(converter=_areas)
+    periods: tuple[Period, ...] = attrs.field(converter=_periods)
+    values: np.ndarray
+    unit: pint.Unit
+    provenance: tuple[Provenance, ...] = attrs.field(default=(), converter=_provenances)
+
+    def __attrs_post_init__(self) -> None:
+        shape = (len(self.areas), len(self.periods))
+        if self.values.shape != shape:
+            msg = f"values have shape {self.values.shape}, areas and periods say {shape}"
+            raise ValueError(msg)
+        self.values.setflags(write=False)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Series):
+            return NotImplemented
+        return (
+            self.areas == other.areas
+            and self.periods == other.periods
+            and self.unit == other.unit
+            and _array_eq(self.values, other.values)
+        )
+
+    __hash__ = None  # type: ignore[assignment]
+
+    # -- construction -------------------------------------------------------
+
+    @classmethod
+    def from_observations(
+        cls,
+        batches: Iterable[Observations],
+        *,
+        unit: pint.Unit | str,
+        period_spec: PeriodSpec | None = None,
+    ) -> Series:
+        """Pivot observation batches into one series in ``unit``.
+
+        Each batch is converted from its own unit (when it names one) to ``unit``
+        as a whole array. A later batch's value for the same area and period wins.
+
+        Raises:
+            pint.DimensionalityError: a batch's unit does not fit ``unit``.
+        """
+        target = parse_unit(unit) if isinstance(unit, str) else unit
+        spec = period_spec or PeriodSpec()
+        batch_list = [b for b in batches if len(b)]
+        if not batch_list:
+            return cls.empty(target, provenance=[b.provenance for b in batches])
+        areas_all = np.concatenate([b.areas for b in batch_list]).astype(str)
+        labels_all = np.concatenate([b.periods for b in batch_list]).astype(str)
+        values_all = np.concatenate([_in_unit(b, target) for b in batch_list])
+        area_index, area_pos = np.unique(areas_all, return_inverse=True)
+        label_index, label_pos = np.unique(labels_all, return_inverse=True)
+        label_periods = [spec.read(label) for label in label_index]
+        order = sorted(range(len(label_periods)), key=lambda i: label_periods[i])
+        rank = np.empty(len(order), dtype=np.intp)
+        rank[order] = np.arange(len(order))
+        periods = [label_periods[i] for i in order]
+        values = np.full((len(area_index), len(periods)), np.nan)
+        values[area_pos, rank[label_pos]] = values_all
+        return cls(
+            tuple(str(a) for a in area_index),
+            periods,
+            values,
+            target,
+            tuple(b.provenance for b in batch_list),
+        )
+
+    @classmethod
+    def empty(cls, unit: pint.Unit | str, provenance: Iterable[Provenance] = ()) -> Series:
+        target = parse_unit(unit) if isinstance(unit, str) else unit
+        return cls((), (), np.empty((0, 0)), target, tuple(provenance))
+
+    # -- queries --------------------------------------------------------------
+
+    @property
+    def is_empty(self) -> bool:
+        return self.values.size == 0 or bool(np.isnan(self.values).all())
+
+    @property
+    def times(self) -> np.ndarray:
+        """Each period's position on the time axis (decimal years)."""
+        return np.array([p.time for p in self.periods], dtype=float)
+
+    def row(self, area: str) -> np.ndarray:
+        """The values of one area (a read-only view)."""
+        try:
+            row: np.ndarray = self.values[self.areas.index(area)]
+            return row
+        except ValueError:
+            msg = f"no area {area!r} in this series"
+            raise KeyError(msg) from None
+
+    def value(self, area: str, period: Period) -> float:
+        """One value, ``NaN`` where it is missing."""
+        if area not in self.areas or period not in self.periods:
+            return float("nan")
+        return float(self.values[self.areas.index(area), self.periods.index(period)])
+
+    def select_areas(self, areas: Sequence[str]) -> Series:
+        """The rows of ``areas`` in that order; an area without data gets a row of NaN."""
+        index = {a: i for i, a in enumerate(self.areas)}
+        out = np.full((len(areas), len(self.periods)), np.nan)
+        for j, area in enumerate(areas):
+            i = index.get(area)
+            if i is not None:
+                out[j] = self.values[i]
+        return attrs.evolve(self, areas=tuple(areas), values=out)
+
+    def until(self, day: dt.date) -> Series:
+        """Only the periods whose reference date is on or before ``day``."""
+        keep = [i for i, p in enumerate(self.periods) if p.reference_date <= day]
+        return attrs.evolve(
+            self,
+            periods=tuple(self.periods[i] for i in keep),
+            values=self.values[:, keep].copy(),
+        )
+
+    def to(self, unit: pint.Unit | str) -> Series:
+        """The same series in another unit (one array conversion)."""
+        target = parse_unit(unit) if isinstance(unit, str) else unit
+        if target == self.unit:
+            return self
+        q = registry().Quantity(self.values, self.unit).to(target)
+        return attrs.evolve(self, values=np.asarray(q.magnitude, dtype=float), unit=target)
+
+    def quantity(self) -> Any:
+        """The values as one pint Quantity array."""
+        return registry().Quantity(self.values, self.unit)
+
+    def to_frame(self) -> Any:
+        """A long pandas DataFrame (area, period, time, value, unit). Needs pandas."""
+        import pandas as pd
+
+        n_a, n_p = self.values.shape
+        return pd.DataFrame(
+            {
+                "area": np.repeat(np.array(self.areas, dtype=object), n_p),
+                "period": np.tile(np.array([p.label for p in self.periods], dtype=object), n_a),
+                "time": np.tile(self.times, n_a),
+                "value": self.values.reshape(-1),
+                "unit": f"{self.unit:~}",
+            }
+        )
+
+
+def _in_unit(batch: Observations, target: pint.Unit) -> np.ndarray:
+    if not batch.unit:
+        return batch.values
+    source_unit = parse_unit(batch.unit)
+    if source_unit == target:
+        return batch.values
+    q = registry().Quantity(batch.values, source_unit).to(target)
+    return np.asarray(q.magnitude, dtype=float)

@@ -1,0 +1,167 @@
+"""Data sources: where a metric's observations come from.
+
+A plan points each metric at a source by name and gives a query::
+
+    source:
+      name: csv
+      path: data/jobs.csv
+      columns: {area: code, period: year, value: jobs}
+
+The source registered under that name (through
+:func:`~regionplan.hookspecs.regionplan_register_sources`) is built once per run
+with a :class:`SourceContext` and asked to :meth:`DataSource.fetch` each
+:class:`SourceRequest`. It returns :class:`~regionplan.data.series.Observations` with
+their :class:`~regionplan.data.series.Provenance`.
+"""
+
+from __future__ import annotations
+
+import abc
+import datetime as dt
+import os
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import Any, ClassVar
+
+import attrs
+
+from regionplan.data.series import Observations, Provenance
+from regionplan.errors import DataSourceError
+
+__all__ = [
+    "DataSource",
+    "DataSourceError",
+    "Observations",
+    "Provenance",
+    "SourceContext",
+    "SourceRequest",
+    "default_cache_dir",
+    "parse_retrieved",
+]
+
+CACHE_ENV = "REGIONPLAN_CACHE_DIR"
+
+
+def default_cache_dir() -> Path:
+    """Where sources cache downloads: ``$REGIONPLAN_CACHE_DIR``, else the user cache folder."""
+    if env := os.environ.get(CACHE_ENV):
+        return Path(env)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "regionplan"
+
+
+@attrs.frozen
+class SourceContext:
+    """What every source gets when it is built for a run.
+
+    Attributes:
+        base_dir: the plan's folder; relative paths in queries are read from here.
+        cache_dir: a folder the source may use for its cache.
+        offline: when true, a source must not use the network (cache only).
+        options: source-specific settings from the command line or the caller
+            (for example ``{"ssb": {"timeout": 10}}``), keyed by source name.
+        progress: called as ``progress(done, total, label)`` while a source works.
+    """
+
+    base_dir: Path = attrs.field(factory=Path.cwd, converter=Path)
+    cache_dir: Path = attrs.field(factory=default_cache_dir, converter=Path)
+    offline: bool = False
+    options: Mapping[str, Mapping[str, Any]] = attrs.field(factory=dict)
+    progress: Callable[[int, int, str], None] | None = None
+
+    def options_for(self, source: str) -> Mapping[str, Any]:
+        return self.options.get(source, {})
+
+    def resolve(self, path: str | os.PathLike[str]) -> Path:
+        """A query's path, relative to the plan's folder."""
+        p = Path(path)
+        return p if p.is_absolute() else self.base_dir / p
+
+
+@attrs.frozen
+class SourceRequest:
+    """One metric's request to a source.
+
+    Attributes:
+        metric: the metric's id.
+        query: the source's part of the plan (everything under ``source:`` but ``name``).
+        areas: the area codes the plan needs (the region's member codes in every
+            vintage it knows); a source may return more or fewer.
+        unit: the metric's unit, for sources whose data carry none.
+        first_year, last_year: the years the plan is interested in, when known.
+    """
+
+    metric: str
+    query: Mapping[str, Any]
+    areas: tuple[str, ...] = ()
+    unit: str = ""
+    first_year: int | None = None
+    last_year: int | None = None
+
+
+class DataSource(abc.ABC):
+    """Base class of data sources. Subclass it, set :attr:`name`, implement :meth:`fetch`."""
+
+    #: The name plans use to select this source.
+    name: ClassVar[str] = ""
+    #: Keys a query must have (checked when the plan loads).
+    required_keys: ClassVar[tuple[str, ...]] = ()
+    #: Keys a query may have besides the required ones (``None``: anything goes).
+    optional_keys: ClassVar[tuple[str, ...] | None] = None
+
+    def __init__(self, context: SourceContext) -> None:
+        self.context = context
+
+    @classmethod
+    def check_query(cls, query: Mapping[str, Any]) -> list[str]:
+        """Problems with a query, found without reading any data (one message each).
+
+        The default checks :attr:`required_keys` and :attr:`optional_keys`.
+        """
+        problems = [f"the {cls.name} source needs '{k}'" for k in cls.required_keys if k not in query]
+        if cls.optional_keys is not None:
+            allowed = set(cls.required_keys) | set(cls.optional_keys)
+            problems += [
+                f"the {cls.name} source does not know '{k}' (it takes: {', '.join(sorted(allowed))})"
+                for k in query
+                if k not in allowed
+            ]
+        return problems
+
+    def prepare(self, requests: Sequence[SourceRequest]) -> None:  # noqa: B027
+        """Called once with every request of a run before any :meth:`fetch`.
+
+        A source that can answer several requests at once (one download per table)
+        gathers them here; the default does nothing.
+        """
+
+    @abc.abstractmethod
+    def fetch(self, request: SourceRequest) -> Observations:
+        """Read the observations for one request.
+
+        Raises:
+            DataSourceError: the data cannot be had; the message says why, so the
+                evaluation can report "insufficient data" with that reason.
+        """
+
+    def close(self) -> None:  # noqa: B027 - optional hook for sources with resources
+        """Release resources (connections, files). Called once at the end of a run."""
+
+
+def parse_retrieved(value: Any) -> dt.datetime | None:
+    """The date a query says its figures were fetched (``retrieved: 2024-03-01``), in UTC.
+
+    Raises:
+        DataSourceError: the value is not a date.
+    """
+    if value in (None, ""):
+        return None
+    try:
+        day = dt.datetime.fromisoformat(str(value))
+    except ValueError:
+        raise DataSourceError(f"'retrieved' must be a date (YYYY-MM-DD), not {value!r}") from None
+    return day if day.tzinfo else day.replace(tzinfo=dt.UTC)
+
+
+def now_utc() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(microsecond=0)

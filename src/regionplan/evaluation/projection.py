@@ -1,0 +1,201 @@
+"""Projections: where a series is heading at a target's deadline.
+
+A :class:`Projector` fits the observations available at the evaluation date and
+predicts the value at the deadline, with a prediction interval when there are
+enough points (three or more). Projectors work on whole batches: ``times`` is
+one axis shared by all rows, ``values`` a 2-D array with ``NaN`` where a row has
+no observation, so thousands of targets are projected in one pass.
+
+Built in (registered through
+:func:`~regionplan.hookspecs.regionplan_register_projections`):
+
+* ``linear`` — ordinary least squares on (time, value); the interval is the
+  classical prediction interval for a new observation (Student's t, n − 2
+  degrees of freedom).
+* ``compound`` — least squares on (time, log value), i.e. constant annual
+  growth; needs positive values; the interval is computed in log space.
+"""
+
+from __future__ import annotations
+
+import abc
+import functools
+import math
+from collections.abc import Callable
+from typing import ClassVar
+
+import attrs
+import numpy as np
+
+from regionplan.markers import hookimpl
+
+__all__ = ["CompoundGrowth", "LinearTrend", "Projection", "Projector", "student_t_quantile"]
+
+DEFAULT_CONFIDENCE = 0.8
+
+
+def _t_central(t: float, df: int) -> float:
+    """P(|T| < t) for Student's t with a whole number of degrees of freedom (exact series,
+    Abramowitz and Stegun 26.7.3-4)."""
+    theta = math.atan(t / math.sqrt(df))
+    c, s = math.cos(theta), math.sin(theta)
+    if df == 1:
+        return 2.0 * theta / math.pi
+    if df % 2:  # odd: (2/pi) (theta + sin(theta) (cos + 2/3 cos^3 + 2*4/(3*5) cos^5 + ...))
+        term = total = c
+        for j in range(1, (df - 3) // 2 + 1):
+            term *= c * c * (2 * j) / (2 * j + 1)
+            total += term
+        return 2.0 / math.pi * (theta + s * total)
+    term = total = 1.0  # even: sin(theta) (1 + 1/2 cos^2 + 1*3/(2*4) cos^4 + ...)
+    for j in range(1, (df - 2) // 2 + 1):
+        term *= c * c * (2 * j - 1) / (2 * j)
+        total += term
+    return s * total
+
+
+@functools.lru_cache(maxsize=1024)
+def _t_quantile(p: float, df: int) -> float:
+    """The ``p`` quantile (``p > 0.5``) of Student's t, by bisection on the exact distribution."""
+    target = 2.0 * p - 1.0
+    low, high = 0.0, 1.0
+    while _t_central(high, df) < target:
+        high *= 2.0
+    for _ in range(200):
+        mid = (low + high) / 2.0
+        if _t_central(mid, df) < target:
+            low = mid
+        else:
+            high = mid
+        if high - low < 1e-12 * max(1.0, high):
+            break
+    return (low + high) / 2.0
+
+
+def student_t_quantile(p: float, df: np.ndarray) -> np.ndarray:
+    """Quantile ``p`` (``0.5 < p < 1``) of Student's t for each number of degrees of freedom.
+
+    Degrees of freedom here are observations minus two, whole numbers; below 1 the
+    quantile is ``NaN``. Exact to about twelve digits, with no dependency beyond numpy.
+    """
+    out = np.full(df.shape, np.nan)
+    ok = df >= 1
+    for value in np.unique(df[ok]):
+        out[df == value] = _t_quantile(p, int(value))
+    return out
+
+
+@attrs.frozen(eq=False)
+class Projection:
+    """Projected values for a batch of rows at their deadlines.
+
+    Attributes:
+        method: the projector's name.
+        value: the projected value per row (``NaN`` where it could not be projected).
+        low, high: the prediction interval per row (``NaN`` with fewer than 3 points).
+        slope: change per year per row (for ``compound``, the annual growth rate).
+        n_points: observations used per row.
+        confidence: the interval's coverage, e.g. 0.8.
+    """
+
+    method: str
+    value: np.ndarray
+    low: np.ndarray
+    high: np.ndarray
+    slope: np.ndarray
+    n_points: np.ndarray
+    confidence: float
+
+
+class Projector(abc.ABC):
+    """Base class of projection methods."""
+
+    name: ClassVar[str] = ""
+    #: The fewest observations a row needs to be projected.
+    min_points: ClassVar[int] = 2
+
+    @abc.abstractmethod
+    def project(
+        self,
+        times: np.ndarray,
+        values: np.ndarray,
+        at: np.ndarray,
+        confidence: float = DEFAULT_CONFIDENCE,
+    ) -> Projection:
+        """Project each row of ``values`` (over ``times``) to its time in ``at``."""
+
+    def describe(self) -> str:
+        return (self.__doc__ or self.name).strip().splitlines()[0]
+
+
+def _ols(times: np.ndarray, values: np.ndarray, at: np.ndarray, confidence: float) -> tuple[np.ndarray, ...]:
+    """Row-wise least squares with NaN as missing; returns prediction, low, high, slope, n."""
+    mask = ~np.isnan(values)
+    n = mask.sum(axis=1).astype(float)
+    t = np.broadcast_to(times, values.shape)
+    tz = np.where(mask, t, 0.0)
+    yz = np.where(mask, values, 0.0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        t_mean = tz.sum(axis=1) / n
+        y_mean = yz.sum(axis=1) / n
+        dt = np.where(mask, t - t_mean[:, None], 0.0)
+        dy = np.where(mask, values - y_mean[:, None], 0.0)
+        sxx = (dt * dt).sum(axis=1)
+        slope = np.where(sxx > 0, (dt * dy).sum(axis=1) / np.where(sxx > 0, sxx, 1.0), np.nan)
+        intercept = y_mean - slope * t_mean
+        pred = intercept + slope * at
+        resid = np.where(mask, values - (intercept[:, None] + slope[:, None] * t), 0.0)
+        df = n - 2
+        s2 = np.where(df > 0, (resid * resid).sum(axis=1) / np.where(df > 0, df, 1.0), np.nan)
+        se = np.sqrt(s2 * (1.0 + 1.0 / n + (at - t_mean) ** 2 / sxx))
+    q = student_t_quantile(0.5 + confidence / 2.0, df)
+    half = q * se
+    enough = n >= 2
+    pred = np.where(enough, pred, np.nan)
+    return pred, pred - half, pred + half, np.where(enough, slope, np.nan), n
+
+
+class LinearTrend(Projector):
+    """Linear trend fitted by least squares."""
+
+    name = "linear"
+
+    def project(
+        self,
+        times: np.ndarray,
+        values: np.ndarray,
+        at: np.ndarray,
+        confidence: float = DEFAULT_CONFIDENCE,
+    ) -> Projection:
+        pred, low, high, slope, n = _ols(times, values, at, confidence)
+        return Projection(self.name, pred, low, high, slope, n, confidence)
+
+
+class CompoundGrowth(Projector):
+    """Constant annual growth fitted by least squares on the logarithm."""
+
+    name = "compound"
+
+    def project(
+        self,
+        times: np.ndarray,
+        values: np.ndarray,
+        at: np.ndarray,
+        confidence: float = DEFAULT_CONFIDENCE,
+    ) -> Projection:
+        positive = np.where(values > 0, values, np.nan)
+        # A row with any non-positive observation cannot be fitted on the log scale.
+        bad = np.any(values <= 0, axis=1)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            logs = np.log(positive)
+        pred, low, high, slope, n = _ols(times, logs, at, confidence)
+        with np.errstate(over="ignore"):
+            out = [np.where(bad, np.nan, np.exp(a)) for a in (pred, low, high)]
+            rate = np.where(bad, np.nan, np.expm1(slope))
+        return Projection(self.name, out[0], out[1], out[2], rate, n, confidence)
+
+
+@hookimpl
+def regionplan_register_projections(register: Callable[..., None]) -> None:
+    register("linear", LinearTrend())
+    register("compound", CompoundGrowth())

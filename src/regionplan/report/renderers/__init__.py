@@ -1,0 +1,143 @@
+"""Renderers: a :class:`~regionplan.report.build.Report` written in one output format.
+
+The report is built once (:func:`regionplan.report.build.build_report`); a renderer only
+writes it out. Built-in formats are ``html``, ``md``, ``json``, ``dot`` and
+``terminal``; each is a plugin registered through
+:func:`~regionplan.hookspecs.regionplan_register_renderers`, exactly as a
+third-party format is::
+
+    from regionplan import hookimpl
+    from regionplan.report.renderers import Renderer
+
+    class CsvRenderer(Renderer):
+        format = "csv"
+        media_type = "text/csv"
+        suffix = ".csv"
+        description = "Targets as comma-separated values"
+
+        def render(self, report, options):
+            ...
+
+    @hookimpl
+    def regionplan_register_renderers(register):
+        register(CsvRenderer())
+"""
+
+from __future__ import annotations
+
+import abc
+from typing import TYPE_CHECKING, Any, ClassVar
+
+import attrs
+
+from regionplan.errors import PluginError, RenderError
+
+if TYPE_CHECKING:
+    from regionplan.evaluation.evaluator import Evaluation
+    from regionplan.report.build import Report
+
+__all__ = ["RenderOptions", "Renderer", "render", "safe_url"]
+
+
+@attrs.frozen
+class RenderOptions:
+    """How to render a report.
+
+    Attributes:
+        lang: the language of interface words (``"nb"`` or ``"en"``); plan text falls
+            back to the other language where it has none in this one.
+        area: the region or area to report on (default: the plan's region).
+        color: use ANSI colours (terminal format). Off by default: the caller decides
+            whether its output is a terminal.
+        charts: draw charts (HTML format); without them the data tables remain.
+        width: line width of plain-text output.
+    """
+
+    lang: str = "nb"
+    area: str | None = None
+    color: bool = False
+    charts: bool = True
+    width: int = 100
+
+
+class Renderer(abc.ABC):
+    """Base class of output formats.
+
+    Subclasses set the class attributes and implement :meth:`render`.
+
+    Attributes:
+        format: the format's name (``regionplan report --format NAME``).
+        media_type: its MIME type.
+        suffix: the file name suffix, with its dot.
+        description: one line for listings.
+        binary: :meth:`render` returns bytes rather than text.
+    """
+
+    format: ClassVar[str] = ""
+    media_type: ClassVar[str] = "text/plain"
+    suffix: ClassVar[str] = ".txt"
+    description: ClassVar[str] = ""
+    binary: ClassVar[bool] = False
+
+    @abc.abstractmethod
+    def render(self, report: Report, options: RenderOptions) -> str | bytes:
+        """Write ``report`` in this format."""
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} format={self.format!r}>"
+
+
+def safe_url(url: str | None) -> str | None:
+    """``url`` when it is an absolute http(s) URL, else ``None`` (never link ``javascript:``)."""
+    if not url:
+        return None
+    text = url.strip()
+    scheme, sep, rest = text.partition(":")
+    if not sep or scheme.lower() not in {"http", "https"} or not rest.startswith("//"):
+        return None
+    if any(ord(ch) < 0x20 or ch in ' "<>`' for ch in text):
+        return None
+    return text
+
+
+def render(
+    evaluation: Evaluation,
+    format: str,
+    *,
+    lang: str | None = None,
+    area: str | None = None,
+    extensions: Any = None,
+    options: RenderOptions | None = None,
+    warnings: Any = (),
+) -> str | bytes:
+    """Render an evaluation in a registered format.
+
+    Args:
+        evaluation: the result of :func:`regionplan.evaluate`.
+        format: a renderer's name (``"html"``, ``"md"``, ``"json"``, ``"dot"``, ``"terminal"``
+            or one a plugin adds).
+        lang: ``"nb"`` or ``"en"`` (default: the options' language, else ``"nb"``).
+        area: the region or area to report on (default: the options' area, else the plan's region).
+        extensions: the :class:`~regionplan.plugins.Extensions` to look the format up in
+            (default: the default plugin manager's).
+        options: further options; ``lang`` and ``area``, when given, win over theirs.
+        warnings: plan-quality problems to list in the report.
+
+    Raises:
+        RenderError: the format is unknown (with a did-you-mean) or the renderer failed.
+    """
+    from regionplan.defaults import default_extensions
+    from regionplan.report.build import build_report
+
+    ext = extensions if extensions is not None else default_extensions()
+    registry = ext.renderers
+    if format not in registry:
+        raise RenderError(registry.unknown_message(format).replace("no renderer", "no output format"))
+    try:
+        renderer: Renderer = registry.get(format)
+    except PluginError as exc:  # pragma: no cover - checked above
+        raise RenderError(str(exc)) from exc
+    opts = options or RenderOptions()
+    opts = attrs.evolve(opts, lang=lang or opts.lang, area=area or opts.area)
+    report = build_report(evaluation, lang=opts.lang, area=opts.area, warnings=warnings)
+    return renderer.render(report, opts)

@@ -1,0 +1,93 @@
+"""The ``dot`` format: the goal graph for Graphviz, coloured by status.
+
+Edges point from a child to what it contributes to, labelled with their weight
+when it is not 1. Every id and label is a quoted, escaped DOT string, so plan
+text cannot end a string or start an HTML-like label.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import ClassVar
+
+from regionplan.markers import hookimpl
+from regionplan.report.build import Report, StatusView
+from regionplan.report.renderers import Renderer, RenderOptions
+
+__all__ = ["DotRenderer", "dot_string"]
+
+#: Fill and border colours per status (fills are light so black text keeps its contrast).
+COLOURS: dict[str, tuple[str, str]] = {
+    "achieved": ("#c7e9c0", "#1b7837"),
+    "on_track": ("#d9f0d3", "#4d9221"),
+    "off_track": ("#fddbc7", "#b2182b"),
+    "insufficient_data": ("#e0e0e0", "#616161"),
+    "": ("#ffffff", "#9e9e9e"),
+}
+
+
+def dot_string(text: str) -> str:
+    """``text`` as a quoted DOT string (backslashes, quotes and line breaks escaped)."""
+    out = text.replace("\\", "\\\\").replace('"', '\\"')
+    out = out.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\\n")
+    out = "".join(ch for ch in out if ch >= " " or ch == "\t")
+    return f'"{out}"'
+
+
+def _label(title: str, status: StatusView | None, kind_label: str) -> str:
+    head = f"{kind_label}: {title}" if kind_label else title
+    if status is None:
+        return head
+    return f"{head}\n{status.symbol} {status.label}"
+
+
+def _wrap(text: str, width: int = 32) -> str:
+    lines: list[str] = []
+    for paragraph in text.split("\n"):
+        line = ""
+        for w in paragraph.split(" "):
+            if line and len(line) + 1 + len(w) > width:
+                lines.append(line)
+                line = w
+            else:
+                line = f"{line} {w}" if line else w
+        lines.append(line)
+    return "\n".join(lines)
+
+
+class DotRenderer(Renderer):
+    """The goal graph in Graphviz DOT, coloured by status."""
+
+    format: ClassVar[str] = "dot"
+    media_type: ClassVar[str] = "text/vnd.graphviz"
+    suffix: ClassVar[str] = ".dot"
+    description: ClassVar[str] = "The goal graph in Graphviz DOT, coloured by status"
+
+    def render(self, report: Report, options: RenderOptions) -> str:
+        lines = [
+            "digraph goals {",
+            f"  label={dot_string(f'{report.title} — {report.subtitle}')};",
+            '  labelloc="t";',
+            "  rankdir=BT;",
+            '  node [shape=box, style="rounded,filled", fontname="Helvetica", fontsize=10];',
+            '  edge [color="#555555", fontname="Helvetica", fontsize=9];',
+        ]
+        for node in report.diagram.nodes:
+            key = node.status.value if node.status else ""
+            fill, border = COLOURS.get(key, COLOURS[""])
+            shape = ", shape=note" if node.is_target else ""
+            label = _wrap(_label(node.label, node.status, "" if node.is_target else node.kind_label))
+            lines.append(
+                f"  {dot_string(node.id)} [label={dot_string(label)}, "
+                f'fillcolor="{fill}", color="{border}"{shape}];'
+            )
+        for edge in report.diagram.edges:
+            weight = "" if edge.weight == 1 else f" [label={dot_string(f'{edge.weight:g}')}]"
+            lines.append(f"  {dot_string(edge.source)} -> {dot_string(edge.target)}{weight};")
+        lines.append("}")
+        return "\n".join(lines) + "\n"
+
+
+@hookimpl
+def regionplan_register_renderers(register: Callable[..., None]) -> None:
+    register(DotRenderer())

@@ -1,0 +1,302 @@
+"""The ``html`` format: one self-contained, accessible HTML file.
+
+The file works offline: styles are inline, charts are inline SVG drawn by
+matplotlib (Agg-free: a bare :class:`matplotlib.figure.Figure`, so the caller's
+pyplot backend is left alone), and there is no script, web font or external
+request. It has a summary of where the region stands (main goal first, status
+in text, symbol and colour), a table of targets, per target a chart of history,
+baseline, target value, interim target path and projection with its interval,
+with the figures as a table beside it; the goal hierarchy as a nested list
+coloured by status; who does what; the SDGs; sources and credits; print styles.
+
+Templates use Jinja2 with autoescaping on: every piece of plan text is escaped.
+Only the SVG this module draws is inserted as markup; it carries no plan text
+but what matplotlib escapes (axis unit, period labels) and a ``<title>`` escaped
+here. Links are made only from http(s) URLs.
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+import io
+import re
+from collections.abc import Callable, Mapping
+from importlib import resources
+from typing import Any, ClassVar
+
+import jinja2
+import markupsafe
+
+from regionplan.evaluation.explain import format_number
+from regionplan.markers import hookimpl
+from regionplan.report.build import WORDS, ChartData, Report
+from regionplan.report.renderers import Renderer, RenderOptions
+
+__all__ = ["STATUS_COLOURS", "HtmlRenderer", "chart_svg", "environment"]
+
+#: Line colour per status in charts (dark enough for 3:1 against white).
+STATUS_COLOURS: dict[str, str] = {
+    "achieved": "#1b7837",
+    "on_track": "#3f7f1a",
+    "off_track": "#b2182b",
+    "insufficient_data": "#616161",
+}
+_OBSERVED = "#1f4e79"
+_TARGET = "#000000"
+_PATH = "#6b6b6b"
+_PROJECTION = "#8c510a"
+
+_EXTRA_WORDS = {
+    "nb": {"skip": "Hopp til innholdet", "chart_table_period": "Periode", "generated_at": "Vurdert"},
+    "en": {"skip": "Skip to content", "chart_table_period": "Period", "generated_at": "Evaluated"},
+}
+
+
+@functools.cache
+def environment() -> jinja2.Environment:
+    """The Jinja2 environment of the HTML templates (autoescaping on, undefined names fail)."""
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("regionplan.report.renderers", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    return env
+
+
+@functools.cache
+def stylesheet() -> str:
+    return resources.files("regionplan.report.renderers").joinpath("templates/report.css").read_text("utf-8")
+
+
+def words(lang: str) -> dict[str, str]:
+    """The interface words of the templates in ``lang``."""
+    out = dict(WORDS["en"]) | _EXTRA_WORDS["en"]
+    out |= WORDS.get(lang, {}) | _EXTRA_WORDS.get(lang, {})
+    return out
+
+
+# -- charts -------------------------------------------------------------------------------
+
+_SVG_PROLOGUE = re.compile(r"^.*?(?=<svg\b)", re.S)
+_SVG_METADATA = re.compile(r"\s*<metadata>.*?</metadata>", re.S)
+_SVG_STYLE = re.compile(r"\s*<style type=\"text/css\">.*?</style>", re.S)
+_SVG_OPEN = re.compile(r"<svg\b([^>]*)>")
+
+
+def _mpl_text(text: str) -> str:
+    """Text matplotlib shows literally (a ``$`` would start mathtext)."""
+    return text.replace("$", r"\$")
+
+
+def chart_svg(chart: ChartData, lang: str, *, element_id: str) -> str:
+    """The chart of one target as an inline ``<svg>`` element (deterministic output).
+
+    Args:
+        chart: the chart's data from the report.
+        lang: the language of legend and numbers.
+        element_id: a document-unique id; the SVG's ``<title>`` gets ``{element_id}-title``.
+    """
+    import matplotlib as mpl
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+    w = words(lang)
+    rc: dict[str, Any] = {
+        "svg.hashsalt": f"regionplan-{element_id}",
+        "svg.fonttype": "none",
+        "svg.image_inline": True,
+        "font.family": "sans-serif",
+        "font.sans-serif": ["DejaVu Sans", "Liberation Sans", "Arial", "Helvetica"],
+        "font.size": 9,
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+        "axes.edgecolor": "#555555",
+        "axes.labelcolor": "#222222",
+        "xtick.color": "#333333",
+        "ytick.color": "#333333",
+        "text.usetex": False,
+    }
+    with mpl.rc_context(rc):  # type: ignore[arg-type]
+        fig = Figure(figsize=(7.2, 3.4))
+        ax = fig.add_subplot()
+        status_colour = STATUS_COLOURS.get(chart.status.value, "#616161")
+        labels: dict[float, str] = {}
+        if chart.trajectory:
+            ax.plot(
+                [p.time for p in chart.trajectory],
+                [p.value for p in chart.trajectory],
+                linestyle=(0, (5, 3)),
+                color=_PATH,
+                linewidth=1.2,
+                label=w["trajectory"],
+            )
+            labels |= {p.time: p.period for p in chart.trajectory}
+        proj = chart.projection
+        if proj is not None and chart.latest is not None and proj.time is not None:
+            xs = [chart.latest.time, proj.time]
+            if proj.low is not None and proj.high is not None:
+                ax.fill_between(
+                    xs,
+                    [chart.latest.value, proj.low],
+                    [chart.latest.value, proj.high],
+                    color=_PROJECTION,
+                    alpha=0.15,
+                    linewidth=0,
+                    label=w["projection_interval"],
+                )
+            ax.plot(
+                xs,
+                [chart.latest.value, proj.value],
+                linestyle=":",
+                color=_PROJECTION,
+                linewidth=1.6,
+                marker="D",
+                markevery=[1],
+                markersize=4,
+                label=w["projection"],
+            )
+            labels[proj.time] = proj.deadline
+        if chart.history:
+            ax.plot(
+                [p.time for p in chart.history],
+                [p.value for p in chart.history],
+                color=_OBSERVED,
+                linewidth=2,
+                marker="o",
+                markersize=3.5,
+                label=w["history"],
+            )
+            labels |= {p.time: p.period for p in chart.history}
+        if chart.baseline is not None:
+            ax.plot(
+                [chart.baseline.time],
+                [chart.baseline.value],
+                linestyle="none",
+                marker="s",
+                markersize=7,
+                markerfacecolor="white",
+                markeredgecolor=_OBSERVED,
+                markeredgewidth=1.5,
+                label=w["baseline"],
+            )
+        if chart.goal is not None and chart.goal_time is not None:
+            ax.plot(
+                [chart.goal_time],
+                [chart.goal],
+                linestyle="none",
+                marker="*",
+                markersize=12,
+                color=_TARGET,
+                label=w["goal"],
+            )
+            labels[chart.goal_time] = chart.deadline
+        if chart.latest is not None:
+            ax.plot(
+                [chart.latest.time],
+                [chart.latest.value],
+                linestyle="none",
+                marker="o",
+                markersize=8,
+                markerfacecolor=status_colour,
+                markeredgecolor="white",
+            )
+            ax.annotate(
+                _mpl_text(f"{chart.latest.text} ({chart.latest.period})"),
+                (chart.latest.time, chart.latest.value),
+                xytext=(6, 8),
+                textcoords="offset points",
+                fontsize=8.5,
+                color="#111111",
+                fontweight="bold",
+            )
+        ticks = sorted(labels)
+        if len(ticks) > 8:
+            step = -(-len(ticks) // 8)
+            ticks = ticks[::step]
+        if ticks:
+            ax.set_xticks(ticks, [_mpl_text(labels[t]) for t in ticks])
+        ax.yaxis.set_major_locator(MaxNLocator(nbins=5))
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: _mpl_text(format_number(v, lang))))
+        ax.set_ylabel(_mpl_text(chart.unit))
+        ax.grid(axis="y", color="#dddddd", linewidth=0.6)
+        if ax.get_legend_handles_labels()[0]:
+            ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=3, frameon=False, fontsize=8.5)
+        fig.tight_layout()
+        buf = io.StringIO()
+        fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None, "Format": None, "Type": None})
+    return _tidy_svg(buf.getvalue(), element_id, chart.description)
+
+
+def _tidy_svg(svg: str, element_id: str, title: str) -> str:
+    svg = _SVG_PROLOGUE.sub("", svg, count=1)
+    svg = _SVG_METADATA.sub("", svg)
+    svg = _SVG_STYLE.sub("", svg)
+    title_id = f"{element_id}-title"
+
+    def opening(m: re.Match[str]) -> str:
+        attrs = re.sub(r'\s(width|height)="[^"]*"', "", m.group(1))
+        return (
+            f'<svg{attrs} id="{html.escape(element_id)}" class="chart" role="img" '
+            f'aria-labelledby="{html.escape(title_id)}" focusable="false">'
+            f'<title id="{html.escape(title_id)}">{html.escape(title)}</title>'
+        )
+
+    return _SVG_OPEN.sub(opening, svg, count=1).strip()
+
+
+# -- the renderer -------------------------------------------------------------------------
+
+
+def _chart_rows(chart: ChartData) -> list[dict[str, str]]:
+    """The figures of a chart, one row per period: observed and target path."""
+    rows: dict[float, dict[str, str]] = {}
+    for p in chart.history:
+        rows.setdefault(p.time, {"period": p.period, "observed": "", "path": ""})["observed"] = p.text
+    for p in chart.trajectory:
+        rows.setdefault(p.time, {"period": p.period, "observed": "", "path": ""})["path"] = p.text
+    return [rows[t] for t in sorted(rows)]
+
+
+class HtmlRenderer(Renderer):
+    """One self-contained HTML file: summary, charts, goal hierarchy, actors, SDGs, sources."""
+
+    format: ClassVar[str] = "html"
+    media_type: ClassVar[str] = "text/html"
+    suffix: ClassVar[str] = ".html"
+    description: ClassVar[str] = "A self-contained HTML report with charts (works offline)"
+
+    def render(self, report: Report, options: RenderOptions) -> str:
+        return render_template("report.html.j2", report, charts=options.charts)
+
+
+def render_template(name: str, report: Report, *, charts: bool = True, **extra: Any) -> str:
+    """Render one of the package's templates with a report (also used by notebooks)."""
+    anchors = {c.target: f"target-{i}" for i, c in enumerate(report.charts, 1)}
+    svgs: Mapping[str, markupsafe.Markup] = {}
+    if charts:
+        # our own SVG, its text escaped by matplotlib and by _tidy_svg: safe to insert as markup
+        svgs = {
+            c.target: markupsafe.Markup(chart_svg(c, report.lang, element_id=f"{anchors[c.target]}-chart"))
+            for c in report.charts
+            if c.history
+        }
+    template = environment().get_template(name)
+    return template.render(
+        r=report,
+        w=words(report.lang),
+        css=markupsafe.Markup(stylesheet()),
+        anchors=anchors,
+        svgs=svgs,
+        chart_rows=_chart_rows,
+        nodes={n.id: n for n in report.diagram.nodes},
+        **extra,
+    )
+
+
+@hookimpl
+def regionplan_register_renderers(register: Callable[..., None]) -> None:
+    register(HtmlRenderer())
