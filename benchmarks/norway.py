@@ -102,8 +102,9 @@ def load_series() -> tuple[dict[str, Any], tuple[str, ...]]:
     Read once from the CSV files; mapped once with the bundled KLASS 131 records
     (a split without weights leaves its parts without values, as the library does).
     """
-    from regionplan.data.areas import CodeChanges
+    from regionplan.data.areas import CodeMapping
     from regionplan.data.series import Observations, Provenance, Series
+    from regionplan.plan.codes import CodeChanges
     from regionplan.plan.periods import PeriodSpec
 
     ssb = Provenance("csv", licence="CC BY 4.0", credit="Kilde: Statistisk sentralbyrå")
@@ -138,7 +139,7 @@ def load_series() -> tuple[dict[str, Any], tuple[str, ...]]:
         unit="job",
         period_spec=PeriodSpec("quarter", quarter=4),
     )
-    mapping = CodeChanges.bundled().mapping(VINTAGE)
+    mapping = CodeMapping(CodeChanges.bundled(), VINTAGE)
     raw = {
         "population": mapping.map_series(pop).series.select_areas(codes),
         "jobs": mapping.map_series(job).series.select_areas(codes),

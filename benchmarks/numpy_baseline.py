@@ -1,7 +1,7 @@
 """The statuses of a plan's targets for many regions, written directly in numpy.
 
 This is the yardstick for :func:`regionplan.evaluate`: the same method (see
-``docs`` and :mod:`regionplan.evaluation.status`), written from its rules with no regionplan
+``docs`` and :mod:`regionplan.evaluation.status_policies`), written from its rules with no regionplan
 code: for each target, the figures published by the evaluation date; its
 baseline, goal and deadline; the latest observation since the baseline; a
 least-squares line through the observations since the baseline, projected to the

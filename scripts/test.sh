@@ -23,6 +23,8 @@ ruff check src tests plugins docs scripts
 ruff format --check src tests plugins docs scripts
 mypy
 mypy plugins/regionplan-ssb/src plugins/regionplan-milestones/src
+# The architecture: stages import only downwards (the contracts are in pyproject.toml).
+lint-imports --no-cache --no-logo
 
 set +e
 python -m pytest "$@"

@@ -22,6 +22,7 @@ from regionplan.data.areas import (
     AreaError,
     ChangeRecord,
     CodeChanges,
+    CodeMapping,
     CodeValidity,
     aggregate,
     vintage_date,
@@ -141,7 +142,7 @@ def test_every_2024_municipality_is_the_sum_of_its_parts(
 ) -> None:
     """2017-2024, where the files are complete: the mapped value of each 2024 code
     equals the sum of the raw rows of the codes that became it (grouped by pandas)."""
-    mapped = CodeChanges.bundled().mapping(V2024).map_series(population).series
+    mapped = CodeMapping(CodeChanges.bundled(), V2024).map_series(population).series
     to_2024 = _code_in_2024(klass_rows)
     rows = population_rows[population_rows.year >= 2017].copy()
     rows["target"] = [to_2024.get((c, y), c) for c, y in zip(rows.code, rows.year, strict=True)]
@@ -165,7 +166,7 @@ def test_every_2024_municipality_is_the_sum_of_its_parts(
 
 
 def test_drammen_asker_lillestrom_by_hand(population_rows: pd.DataFrame, population: Series) -> None:
-    mapped = CodeChanges.bundled().mapping(V2024).map_series(population)
+    mapped = CodeMapping(CodeChanges.bundled(), V2024).map_series(population)
     rows2019 = population_rows[population_rows.year == 2019].set_index("code").population
     for target, parts in {
         "3301": ["0602", "0625", "0711"],  # Drammen, Nedre Eiker, Svelvik
@@ -179,7 +180,7 @@ def test_drammen_asker_lillestrom_by_hand(population_rows: pd.DataFrame, populat
 def test_national_total_is_conserved_2017_to_2024(population: Series) -> None:
     check = pd.read_csv(DATA / "checks" / "population_national_sum_check.csv")
     national = check.set_index("year").national_total_07459_via_csdata
-    mapped = CodeChanges.bundled().mapping(V2024, split_policy="equal").map_series(population)
+    mapped = CodeMapping(CodeChanges.bundled(), V2024, split_policy="equal").map_series(population)
     for year in range(2017, 2025):
         column = mapped.series.values[:, mapped.series.periods.index(jan1(year))]
         assert not np.isnan(column).any(), year
@@ -191,7 +192,7 @@ def test_national_total_is_conserved_2017_to_2024(population: Series) -> None:
 
 
 def test_splits_are_flagged_without_weights(population: Series, population_rows: pd.DataFrame) -> None:
-    mapping = CodeChanges.bundled().mapping(V2024)
+    mapping = CodeMapping(CodeChanges.bundled(), V2024)
     mapped = mapping.map_series(population)
     assert {"1850", "5012", "1507"} <= set(mapped.flagged)
     assert mapped.targets_of("5012") == ()
@@ -209,7 +210,7 @@ def test_splits_are_flagged_without_weights(population: Series, population_rows:
 
 def test_split_weights_share_the_value(population: Series, population_rows: pd.DataFrame) -> None:
     weights = {("5012", "5055"): 0.5, ("5012", "5056"): 0.3, ("5012", "5059"): 0.2}
-    mapped = CodeChanges.bundled().mapping(V2024, split_weights=weights).map_series(population)
+    mapped = CodeMapping(CodeChanges.bundled(), V2024, split_weights=weights).map_series(population)
     rows2019 = population_rows[population_rows.year == 2019].set_index("code").population
     snillfjord = rows2019["5012"]
     assert mapped.series.value("5055", jan1(2019)) == pytest.approx(
@@ -232,19 +233,19 @@ def test_split_weights_share_the_value(population: Series, population_rows: pd.D
 )
 def test_bad_split_weights_are_refused(weights: dict[tuple[str, str], float]) -> None:
     with pytest.raises(AreaError):
-        CodeChanges.bundled().mapping(V2024, split_weights=weights)
+        CodeMapping(CodeChanges.bundled(), V2024, split_weights=weights)
 
 
 def test_unknown_split_policy_is_refused() -> None:
     with pytest.raises(AreaError, match="split_policy"):
-        CodeChanges.bundled().mapping(V2024, split_policy="guess")  # type: ignore[arg-type]
+        CodeMapping(CodeChanges.bundled(), V2024, split_policy="guess")  # type: ignore[arg-type]
 
 
 def test_years_with_missing_parts_are_nan_not_partial_sums(
     population: Series, population_rows: pd.DataFrame
 ) -> None:
     """Before 2017 the files lack Stokke (0720), which later went partly to Tønsberg."""
-    mapping = CodeChanges.bundled().mapping(V2024, split_policy="equal")
+    mapping = CodeMapping(CodeChanges.bundled(), V2024, split_policy="equal")
     mapped = mapping.map_series(population)
     assert np.isnan(mapped.series.value("3905", jan1(2016)))
     assert ("3905", jan1(2016)) in set(mapped.incomplete_cells())
@@ -257,7 +258,7 @@ def test_years_with_missing_parts_are_nan_not_partial_sums(
 
 
 def test_a_code_absent_in_a_year_it_did_not_exist_is_not_missing(population: Series) -> None:
-    mapped = CodeChanges.bundled().mapping(V2024).map_series(population)
+    mapped = CodeMapping(CodeChanges.bundled(), V2024).map_series(population)
     # 0235 has no value in 2020 (it had become 3033): 3209 is complete in every year.
     assert not np.isnan(mapped.series.row("3209")).any()
     assert not any(area == "3209" for area, _ in mapped.incomplete_cells())
@@ -272,14 +273,14 @@ def test_a_series_already_in_the_target_codes_is_kept(population: Series) -> Non
     values = np.array([[100.0, 110.0, 120.0], [50.0, 55.0, 60.0]])
     periods = [jan1(2019), jan1(2022), jan1(2024)]
     series = Series(rows, periods, values, population.unit)
-    mapped = CodeChanges.bundled().mapping(V2024).map_series(series)
+    mapped = CodeMapping(CodeChanges.bundled(), V2024).map_series(series)
     np.testing.assert_array_equal(mapped.series.values, values)
     assert ("3209", jan1(2019)) in mapped.off_vintage
     assert ("3209", jan1(2024)) not in mapped.off_vintage
 
 
 def test_mapping_back_to_an_earlier_vintage_is_refused_per_code(population: Series) -> None:
-    mapping = CodeChanges.bundled().mapping(D(2019, 1, 1))
+    mapping = CodeMapping(CodeChanges.bundled(), D(2019, 1, 1))
     mapped = mapping.map_series(population)
     assert "3209" in mapped.unmappable
     assert mapped.series.value("0301", jan1(2024)) == population.value("0301", jan1(2024))
@@ -308,7 +309,7 @@ def _series(rows: pd.DataFrame, column: str, unit: str) -> Series:
 
 def test_gardermoregionen_jobs(jobs_rows: pd.DataFrame, garder_codes: pd.DataFrame) -> None:
     jobs = _series(jobs_rows, "employed_by_workplace", "job")
-    mapped = CodeChanges.bundled().mapping(V2024).map_series(jobs)
+    mapped = CodeMapping(CodeChanges.bundled(), V2024).map_series(jobs)
     region = {"Gardermoregionen": list(garder_codes.code_from_2024)}
     result = aggregate(mapped.series, region, Aggregation.SUM)
     q4 = {year: Period.quarter(year, 4) for year in range(2017, 2023)}
@@ -324,7 +325,7 @@ def test_gardermoregionen_jobs(jobs_rows: pd.DataFrame, garder_codes: pd.DataFra
 
 
 def test_employment_rate_is_a_ratio_of_sums(jobs_rows: pd.DataFrame, garder_codes: pd.DataFrame) -> None:
-    changes = CodeChanges.bundled().mapping(V2024)
+    changes = CodeMapping(CodeChanges.bundled(), V2024)
     rate_rows = jobs_rows.assign(
         rate=jobs_rows.employed_by_residence / jobs_rows.population_15_74_residence * 100
     )
@@ -432,7 +433,7 @@ def test_same_code_records_stay() -> None:
         np.array([[1.0, 5.0], [2.0, np.nan], [7.0, 7.0]]),
         unit,
     )
-    mapped = changes.mapping(D(2022, 1, 1)).map_series(series)
+    mapped = CodeMapping(changes, D(2022, 1, 1)).map_series(series)
     assert mapped.series.areas == ("K", "M")
     np.testing.assert_array_equal(mapped.series.values, [[3.0, 5.0], [7.0, 7.0]])
     assert not mapped.incomplete.any()
@@ -502,7 +503,7 @@ def test_random_renumberings_and_mergers_conserve_every_period(
         for code in valid:
             values[codes.index(code), j] = data.draw(st.integers(0, 10**6))
     series = Series(codes, [Period.instant(d) for d in days], values, _unit())
-    mapped = changes.mapping(days[-1]).map_series(series)
+    mapped = CodeMapping(changes, days[-1]).map_series(series)
     assert mapped.series.areas == tuple(sorted(vintages[-1]))
     assert not np.isnan(mapped.series.values).any()
     np.testing.assert_array_equal(mapped.series.values.sum(axis=0), np.nansum(values, axis=0))
@@ -530,7 +531,7 @@ def test_dropping_a_part_makes_its_target_nan(
     lost = data.draw(st.sampled_from(vintages[j]))
     values[codes.index(lost), j] = np.nan
     series = Series(codes, [Period.instant(d) for d in days], values, _unit())
-    mapped = changes.mapping(days[-1]).map_series(series)
+    mapped = CodeMapping(changes, days[-1]).map_series(series)
     (target,) = changes.successors(lost, days[-1])
     assert np.isnan(mapped.series.value(target, series.periods[j]))
     others = [t for t in mapped.series.areas if t != target]

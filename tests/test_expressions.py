@@ -11,11 +11,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from regionplan.data import expressions
-from regionplan.data.expressions import ExpressionError, parse, result_unit
+from regionplan.data.derived import evaluate
 from regionplan.data.series import Series
 from regionplan.data.sources import SourceContext, SourceRequest
 from regionplan.data.sources.tabular import CsvSource
+from regionplan.plan.expressions import ExpressionError, parse, result_unit
 from regionplan.plan.periods import Period, PeriodKind, PeriodSpec
 from regionplan.plan.units import parse_unit
 
@@ -111,7 +111,7 @@ def test_parser_reports_column_and_references() -> None:
 
 
 def ev(text: str, series: dict[str, Series], unit: str = "percent") -> Series:
-    return expressions.evaluate(parse(text), series, unit)
+    return evaluate(parse(text), series, unit)
 
 
 def at(s: Series, area: str, period: Period) -> float:

@@ -19,7 +19,8 @@ from regionplan.data.sources import DataSource
 from regionplan.errors import Location, PluginError, Problem, Severity, UnitDefinitionError
 from regionplan.evaluation.projection import Projection, Projector
 from regionplan.evaluation.rollup import Rollup, RollupPolicy
-from regionplan.evaluation.status import DefaultPolicy, Status
+from regionplan.evaluation.status import Status
+from regionplan.evaluation.status_policies import DefaultPolicy
 from regionplan.plan.files import MapNode, ScalarNode, load_yaml, validate_plan
 from regionplan.plan.units import parse_unit
 from regionplan.plugins import DEFAULT_PLUGINS, LOAD_PLUGINS_ENV, Extensions, make_plugin_manager

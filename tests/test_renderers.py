@@ -11,12 +11,14 @@ import pytest
 from regionplan.errors import RenderError
 from regionplan.evaluation.evaluator import Evaluation
 from regionplan.plugins import Extensions, make_plugin_manager
-from regionplan.report.build import ChartData, ChartPoint, StatusView, build_report
-from regionplan.report.renderers import Renderer, RenderOptions, render, safe_url
+from regionplan.report.build import build_report
+from regionplan.report.model import ChartData, ChartPoint, StatusView
+from regionplan.report.renderers import Renderer, RenderOptions, render
 from regionplan.report.renderers.dot import dot_string
 from regionplan.report.renderers.html import chart_svg
 from regionplan.report.renderers.markdown import md_escape, mermaid_label
 from regionplan.report.renderers.terminal import clean
+from regionplan.report.urls import safe_url
 from test_report import HOSTILE, demo_evaluation
 
 FORMATS = ["html", "md", "json", "dot", "terminal"]

@@ -11,15 +11,17 @@ from typing import Any
 import attrs
 import pytest
 
-import regionplan.report.build as rpt
+import regionplan.report.model as rpt
 from regionplan.data.dataset import build_dataset
 from regionplan.data.series import Observations, Provenance, Series
 from regionplan.errors import EvaluationError, Location, Problem, Severity
 from regionplan.evaluation.evaluator import Evaluation, evaluate
 from regionplan.plan.files import load_plan
 from regionplan.plugins import Extensions, make_plugin_manager
-from regionplan.report.build import SCHEMA_ID, SCHEMA_VERSION, Report, build_report, word
+from regionplan.report.build import build_report
+from regionplan.report.model import SCHEMA_ID, SCHEMA_VERSION, Report
 from regionplan.report.schema import report_schema
+from regionplan.report.words import WORDS, word
 
 #: A small plan: two municipalities, every part of the report has something in it.
 PLAN = """\
@@ -297,7 +299,7 @@ def test_sources_and_credits(report_nb: Report) -> None:
 
 
 def test_words_exist_in_both_languages() -> None:
-    assert set(rpt.WORDS["nb"]) == set(rpt.WORDS["en"])
+    assert set(WORDS["nb"]) == set(WORDS["en"])
     assert word("targets", "nb") == "Måltall"
     assert word("targets", "en") == "Targets"
     assert word("targets", "de") == "Targets"  # unknown languages get English

@@ -21,7 +21,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from regionplan.data.sources import SourceContext, SourceRequest, tabular
-from regionplan.data.sources.tabular import CsvSource, ExcelSource, NumberFormat
+from regionplan.data.sources.tabular import CsvSource, ExcelSource
+from regionplan.data.sources.tabular.cells import NumberFormat
 from regionplan.errors import DataSourceError
 
 DATA = Path(__file__).parent / "data" / "tabular"

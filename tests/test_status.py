@@ -17,7 +17,8 @@ from hypothesis import strategies as st
 from regionplan.data.series import Series
 from regionplan.evaluation.evaluator import evaluate
 from regionplan.evaluation.projection import LinearTrend
-from regionplan.evaluation.status import REASONS, DefaultPolicy, Evidence, OpenSdgPolicy, Status
+from regionplan.evaluation.status import REASONS, Evidence, Status
+from regionplan.evaluation.status_policies import DefaultPolicy, OpenSdgPolicy
 from regionplan.plan.model import (
     Contribution,
     Direction,

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from typing import ClassVar
 
 from regionplan import hookimpl
-from regionplan.report.build import Report
+from regionplan.report.model import Report
 from regionplan.report.renderers import Renderer, RenderOptions
 
 __all__ = ["CsvRenderer", "regionplan_register_renderers"]

@@ -69,8 +69,10 @@ __all__ = [
 ]
 
 # The stages below never import upward; where one needs what only an upper layer has
-# (the default plugins, a report for a notebook), it asks regionplan.defaults, told here.
+# (the default plugins, a report for a notebook, a result's explanation), it asks
+# regionplan.defaults, told here.
 _defaults.provide("default_extensions", "regionplan.plugins:default_extensions")
+_defaults.provide("explain_target", "regionplan.evaluation.explain:explain_target")
 _defaults.provide("build_report", "regionplan.report.build:build_report")
 _defaults.provide("plan_html", "regionplan.report.notebook:plan_html")
 _defaults.provide("evaluation_html", "regionplan.report.notebook:evaluation_html")
@@ -102,7 +104,7 @@ _LAZY = {
     "RegionplanError": "regionplan.errors",
     "RenderOptions": "regionplan.report.renderers",
     "Renderer": "regionplan.report.renderers",
-    "Report": "regionplan.report.build",
+    "Report": "regionplan.report.model",
     "Responsibility": "regionplan.plan.model",
     "Role": "regionplan.plan.model",
     "Series": "regionplan.data.series",
@@ -151,7 +153,8 @@ if TYPE_CHECKING:
     )
     from regionplan.plan.periods import Period
     from regionplan.plugins import make_plugin_manager
-    from regionplan.report.build import Report, build_report
+    from regionplan.report.build import build_report
+    from regionplan.report.model import Report
     from regionplan.report.renderers import Renderer, RenderOptions, render
 
 

@@ -45,7 +45,7 @@ DEFAULT_PLUGINS: tuple[str, ...] = (
     "regionplan.data.sources.jsonstat",
     "regionplan.data.sources.inline",
     "regionplan.evaluation.projection",
-    "regionplan.evaluation.status",
+    "regionplan.evaluation.status_policies",
     "regionplan.evaluation.rollup",
     "regionplan.report.renderers.markdown",
     "regionplan.report.renderers.html",

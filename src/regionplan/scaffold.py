@@ -18,8 +18,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from regionplan.data.areas import CodeChanges
 from regionplan.errors import RegionplanError
+from regionplan.plan.codes import CodeChanges
 from regionplan.plan.files import find_plan_file, load_plan
 
 __all__ = ["code_for", "new_plan", "slug"]

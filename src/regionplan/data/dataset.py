@@ -22,11 +22,13 @@ import attrs
 import networkx as nx
 import numpy as np
 
-from regionplan.data import expressions
-from regionplan.data.areas import CodeChanges, aggregate
+from regionplan.data import derived
+from regionplan.data.areas import CodeMapping, aggregate
 from regionplan.data.series import Observations, Provenance, Series
 from regionplan.data.sources import SourceContext, SourceRequest
 from regionplan.errors import DataSourceError, PluginError, RegionplanError
+from regionplan.plan import expressions
+from regionplan.plan.codes import CodeChanges
 from regionplan.plan.model import Metric, Plan
 from regionplan.plan.units import parse_unit
 
@@ -229,7 +231,7 @@ def build_dataset(
     grp = {k: tuple(v) for k, v in (groups or default_groups(plan)).items()}
     members = tuple(dict.fromkeys(c for codes in grp.values() for c in codes))
     vintage = region_vintage(plan)
-    mapping = (changes or CodeChanges.bundled()).mapping(vintage)
+    mapping = CodeMapping(changes or CodeChanges.bundled(), vintage)
     why = {k: list(v) for k, v in (reasons or {}).items()}
     member_series: dict[str, Series] = {}
     direct: dict[str, Series] = {}
@@ -332,8 +334,8 @@ def build_dataset(
             ]
             out[mid] = _empty_data(mid, grp, unit, texts)
             continue
-        ms = expressions.evaluate(expr, {r: out[r].members for r in expr.references}, unit)
-        rs = expressions.evaluate(expr, {r: out[r].regions for r in expr.references}, unit)
+        ms = derived.evaluate(expr, {r: out[r].members for r in expr.references}, unit)
+        rs = derived.evaluate(expr, {r: out[r].regions for r in expr.references}, unit)
         present, n = _derived_presence(rs, [out[r] for r in expr.references])
         out[mid] = MetricData(mid, ms.select_areas(members), rs.select_areas(tuple(grp)), present, n)
     return DataSet(grp, vintage, out)

@@ -1,6 +1,6 @@
 """Sentences that explain a status, written from the numbers behind it.
 
-Every :class:`~regionplan.evaluation.evaluator.TargetResult` carries its inputs; this
+Every :class:`~regionplan.evaluation.results.TargetResult` carries its inputs; this
 module turns them into text in Norwegian (nb) or English (en), e.g. "Jobs fell
 by 3,533 from 2019Q4 to 2020Q4 and stood 1,354 above the 2019Q4 level in 2022Q4:
 achieved."
@@ -15,7 +15,7 @@ from regionplan.plan.model import TargetKind
 from regionplan.plan.units import localized_unit
 
 if TYPE_CHECKING:
-    from regionplan.evaluation.evaluator import TargetResult
+    from regionplan.evaluation.results import TargetResult
 
 __all__ = ["explain_target", "format_number"]
 

@@ -37,7 +37,8 @@ from regionplan.plan import problems as P
 from regionplan.plan.model import Metric, Plan
 from regionplan.plan.nodes import MapNode, Node, ScalarNode, SeqNode, SyntaxProblem, load_yaml
 from regionplan.plan.periods import PeriodSpec
-from regionplan.plan.schema import _Parts, _read_document, _Reader
+from regionplan.plan.schema import _Parts, _read_document
+from regionplan.plan.schema.reader import _Reader
 from regionplan.plan.writer import dump_yaml, to_document
 
 __all__ = [
@@ -254,7 +255,7 @@ def _assemble(r: _Reader, parts: _Parts, root: Path, main: Path) -> Plan | None:
 
 def _inherit_periods(metrics: list[Metric], stated: set[str]) -> tuple[Metric, ...]:
     """A derived metric that states no period counts at the same point as its first input."""
-    from regionplan.data.expressions import ExpressionError, parse
+    from regionplan.plan.expressions import ExpressionError, parse
 
     by_id = {m.id: m for m in metrics}
     resolved: dict[str, PeriodSpec] = {}

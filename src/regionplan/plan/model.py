@@ -325,7 +325,7 @@ class Metric:
     """A measurable quantity with a unit.
 
     Exactly one of ``sources`` (observed data) and ``derived`` (an expression over
-    other metrics, see :mod:`regionplan.data.expressions`) is set.
+    other metrics, see :mod:`regionplan.plan.expressions`) is set.
     """
 
     id: str

@@ -5,7 +5,8 @@
 and :mod:`~regionplan.report.notebook` shows plans and evaluations in notebooks.
 """
 
-from regionplan.report.build import Report, build_report
+from regionplan.report.build import build_report
+from regionplan.report.model import Report
 from regionplan.report.renderers import Renderer, RenderOptions, render
 
 __all__ = ["RenderOptions", "Renderer", "Report", "build_report", "render"]

@@ -1,7 +1,7 @@
 """JSON schemas of regionplan's outputs.
 
-``report-v1.schema.json`` describes :meth:`regionplan.report.build.Report.to_dict` (and the
-``json`` output format); its ``$id`` is :data:`regionplan.report.build.SCHEMA_ID`.
+``report-v1.schema.json`` describes :meth:`regionplan.report.model.Report.to_dict` (and the
+``json`` output format); its ``$id`` is :data:`regionplan.report.model.SCHEMA_ID`.
 """
 
 from __future__ import annotations

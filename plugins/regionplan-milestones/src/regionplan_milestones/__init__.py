@@ -20,7 +20,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
-from regionplan.hookspecs import hookimpl
+from regionplan import hookimpl
 from regionplan_milestones.source import MilestoneSource
 
 if TYPE_CHECKING:

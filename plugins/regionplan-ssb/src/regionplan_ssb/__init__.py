@@ -11,8 +11,9 @@ caching each response on disk::
       contents: Personer1
       region: {codelist: agg_KommSummer}
 
-See :class:`regionplan_ssb.source.SsbSource` for the options and
-:mod:`regionplan_ssb.query` for the query.
+See :class:`regionplan_ssb.source.SsbSource` for the options,
+:mod:`regionplan_ssb.query` for the query and :mod:`regionplan_ssb.planning`
+for how queries become requests.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from regionplan.hookspecs import hookimpl
+from regionplan import hookimpl
 from regionplan_ssb.source import SsbSource
 
 __all__ = ["SsbSource", "regionplan_register_sources"]

@@ -1,4 +1,4 @@
-"""Renderers: a :class:`~regionplan.report.build.Report` written in one output format.
+"""Renderers: a :class:`~regionplan.report.model.Report` written in one output format.
 
 The report is built once (:func:`regionplan.report.build.build_report`); a renderer only
 writes it out. Built-in formats are ``html``, ``md``, ``json``, ``dot`` and
@@ -34,9 +34,9 @@ from regionplan.errors import PluginError, RenderError
 
 if TYPE_CHECKING:
     from regionplan.evaluation.evaluator import Evaluation
-    from regionplan.report.build import Report
+    from regionplan.report.model import Report
 
-__all__ = ["RenderOptions", "Renderer", "render", "safe_url"]
+__all__ = ["RenderOptions", "Renderer", "render"]
 
 
 @attrs.frozen
@@ -85,19 +85,6 @@ class Renderer(abc.ABC):
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} format={self.format!r}>"
-
-
-def safe_url(url: str | None) -> str | None:
-    """``url`` when it is an absolute http(s) URL, else ``None`` (never link ``javascript:``)."""
-    if not url:
-        return None
-    text = url.strip()
-    scheme, sep, rest = text.partition(":")
-    if not sep or scheme.lower() not in {"http", "https"} or not rest.startswith("//"):
-        return None
-    if any(ord(ch) < 0x20 or ch in ' "<>`' for ch in text):
-        return None
-    return text
 
 
 def render(

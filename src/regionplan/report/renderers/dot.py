@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import ClassVar
 
 from regionplan.markers import hookimpl
-from regionplan.report.build import Report, StatusView
+from regionplan.report.model import Report, StatusView
 from regionplan.report.renderers import Renderer, RenderOptions
 
 __all__ = ["DotRenderer", "dot_string"]

@@ -30,8 +30,9 @@ import markupsafe
 
 from regionplan.evaluation.explain import format_number
 from regionplan.markers import hookimpl
-from regionplan.report.build import WORDS, ChartData, Report
+from regionplan.report.model import ChartData, Report
 from regionplan.report.renderers import Renderer, RenderOptions
+from regionplan.report.words import WORDS
 
 __all__ = ["STATUS_COLOURS", "HtmlRenderer", "chart_svg", "environment"]
 

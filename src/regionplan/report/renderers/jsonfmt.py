@@ -4,7 +4,7 @@ Keys of objects are sorted; lists keep the report's order (plan order). Dates ar
 ISO 8601 and non-finite numbers ``null``. ``<``, ``>`` and ``&`` are written as
 ``\\u003c``, ``\\u003e`` and ``\\u0026`` so the text can be embedded in an HTML
 ``<script>`` element unchanged; any JSON reader gets the original characters back.
-The data follow the JSON schema :data:`regionplan.report.build.SCHEMA_ID`.
+The data follow the JSON schema :data:`regionplan.report.model.SCHEMA_ID`.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import ClassVar
 
 from regionplan.markers import hookimpl
-from regionplan.report.build import Report
+from regionplan.report.model import Report
 from regionplan.report.renderers import Renderer, RenderOptions
 
 __all__ = ["JsonRenderer", "dumps"]

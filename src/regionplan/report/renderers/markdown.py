@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable
 from typing import ClassVar
 
 from regionplan.markers import hookimpl
-from regionplan.report.build import ElementRef, Report, StatusView, TargetRow
+from regionplan.report.model import ElementRef, Report, StatusView, TargetRow
 from regionplan.report.renderers import Renderer, RenderOptions
 
 __all__ = ["MarkdownRenderer", "md_escape", "mermaid_label"]

@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence, Set
 from typing import ClassVar
 
 from regionplan.markers import hookimpl
-from regionplan.report.build import DiagramNode, Report, StatusView, TreeNode
+from regionplan.report.model import DiagramNode, Report, StatusView, TreeNode
 from regionplan.report.renderers import Renderer, RenderOptions
 
 __all__ = ["TerminalRenderer", "clean"]

@@ -1,0 +1,105 @@
+"""Decoding: one request's observations from the JSON-stat downloads of its group."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from regionplan.data.series import Observations, Provenance
+from regionplan.data.sources import SourceRequest
+from regionplan.data.sources.jsonstat import decode_jsonstat, resolve_unit
+from regionplan.errors import DataSourceError
+from regionplan_ssb.groups import Group
+from regionplan_ssb.periods import resolve_periods
+from regionplan_ssb.query import SsbQuery, strip_area_prefix
+
+__all__ = ["LICENCE", "PUBLISHER", "decode_observations"]
+
+LICENCE = "CC BY 4.0"
+PUBLISHER = "Statistics Norway (SSB)"
+
+
+def decode_observations(group: Group, request: SourceRequest, q: SsbQuery) -> Observations:
+    """One request's observations from its group's downloads, with their provenance."""
+    table = q.table
+    selected = dict(q.select)
+    summed = [v for v, codes in q.select if len(codes) > 1]
+    summed += [v for v, total in group.eliminate.items() if total is None]
+    areas: list[np.ndarray] = []
+    periods: list[np.ndarray] = []
+    values: list[np.ndarray] = []
+    unit_text: str | None = None
+    for download in group.downloads:
+        filters: dict[str, str | Sequence[str]] = dict(selected)
+        filters.update({v: total for v, total in group.eliminate.items() if total is not None})
+        metric = download.dataset.role("metric") or "ContentsCode"
+        filters[metric] = q.contents
+        try:
+            batches = decode_jsonstat(
+                download.dataset,
+                area_dimension=group.region_var,
+                time_dimension=group.time_var,
+                metric_dimension=metric,
+                filters=filters,
+                sum_dimensions=summed,
+                area=q.area if group.region_var is None else None,
+            )
+        except DataSourceError as exc:
+            raise DataSourceError(f"SSB table {table}: {exc} ({download.url})") from None
+        batch = batches[q.contents]
+        unit_text = batch.unit
+        areas.append(batch.areas)
+        periods.append(batch.periods)
+        values.append(batch.values)
+    area_arr = np.concatenate(areas) if areas else np.empty(0, dtype=object)
+    period_arr = np.concatenate(periods) if periods else np.empty(0, dtype=object)
+    value_arr = np.concatenate(values) if values else np.empty(0)
+    notes = []
+    if group.key.codelist is not None and len(area_arr):
+        uniq, inverse = np.unique(area_arr.astype(str), return_inverse=True)
+        stripped = np.array([strip_area_prefix(c) for c in uniq], dtype=object)
+        area_arr = stripped[inverse]
+        notes.append(f"region codes from SSB code list {group.key.codelist}, prefix removed")
+    keep = np.ones(len(value_arr), dtype=bool)
+    if request.areas and q.region.codes is None and group.region_var is not None:
+        keep &= np.isin(area_arr.astype(str), np.array(request.areas, dtype=str))
+    if len(value_arr):
+        keep &= _period_mask(period_arr, request, q)
+    chosen = [v for v, codes in q.select if len(codes) > 1]
+    if chosen:
+        notes.append("summed over " + "; ".join(f"{v} ({', '.join(selected[v])})" for v in chosen))
+    left_out = [f"{v} ({total or 'sum of its values'})" for v, total in group.eliminate.items()]
+    if left_out:
+        notes.append("left out as SSB does: " + "; ".join(left_out))
+    try:
+        unit = resolve_unit(q.unit) if q.unit else resolve_unit(unit_text)
+    except DataSourceError as exc:
+        raise DataSourceError(f"SSB table {table}, {q.contents}: {exc}") from None
+    fetched = [d.fetched for d in group.downloads]
+    provenance = Provenance(
+        source="ssb",
+        table=table,
+        query=" ".join(d.url for d in group.downloads),
+        retrieved=min(fetched) if fetched else None,
+        licence=LICENCE,
+        credit=f"Kilde: Statistisk sentralbyrå, tabell {table}",
+        publisher=PUBLISHER,
+        url=f"https://www.ssb.no/statbank/table/{table}",
+        notes="; ".join(notes),
+    )
+    return Observations(
+        areas=area_arr[keep],
+        periods=period_arr[keep],
+        values=value_arr[keep],
+        unit=unit,
+        provenance=provenance,
+    )
+
+
+def _period_mask(periods: np.ndarray, request: SourceRequest, q: SsbQuery) -> np.ndarray:
+    """Only this request's periods (the download may hold other requests' too)."""
+    uniq, inverse = np.unique(periods.astype(str), return_inverse=True)
+    ordered = sorted(uniq.tolist())
+    wanted = set(resolve_periods(ordered, q.period, request.first_year, request.last_year))
+    return np.array([c in wanted for c in uniq], dtype=bool)[inverse]

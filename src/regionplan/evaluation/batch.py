@@ -1,0 +1,159 @@
+"""One target judged in every area at once, and the result of one area read out of it.
+
+A :class:`TargetBatch` holds a target's evidence arrays and its judgement for all the
+areas evaluated; :func:`target_result` builds the :class:`~regionplan.evaluation.results.TargetResult`
+of one area from them (points, projection, trajectory, coverage).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import attrs
+import numpy as np
+
+from regionplan.data.dataset import DataSet
+from regionplan.data.series import Series
+from regionplan.evaluation.evidence import Rows, column_of
+from regionplan.evaluation.results import Point, ProjectionResult, TargetResult
+from regionplan.evaluation.status import Judgement, Status
+from regionplan.plan.model import Metric, Target
+from regionplan.plan.periods import Period
+
+__all__ = ["TargetBatch", "target_result"]
+
+
+@attrs.frozen(eq=False)
+class TargetBatch:
+    """One target judged in every area at once: the arrays behind its :class:`TargetResult` s."""
+
+    target: Target
+    metric: Metric
+    other: Metric | None
+    rows: Rows
+    judgement: Judgement
+    method: str
+    unit: str
+
+
+def target_result(batch: TargetBatch, i: int, area: str, data: DataSet) -> TargetResult:
+    """The result object of one target in one area, from its batch's arrays."""
+    rows, j, target, metric = batch.rows, batch.judgement, batch.target, batch.metric
+    status = Status.from_code(int(j.status[i]))
+    base = None
+    if np.isfinite(rows.base_value[i]):
+        base = Point(
+            _label_at(rows.periods, rows.times, rows.base_time[i]),
+            float(rows.base_time[i]),
+            float(rows.base_value[i]),
+        )
+    latest = None
+    if np.isfinite(j.latest_value[i]):
+        latest = Point(
+            _label_at(rows.periods, rows.times, j.latest_time[i]),
+            float(j.latest_time[i]),
+            float(j.latest_value[i]),
+        )
+    goal = _f(rows.goal[i])
+    proj = None
+    if j.projection is not None and np.isfinite(j.projection.value[i]):
+        p = j.projection
+        proj = ProjectionResult(
+            p.method,
+            rows.deadline_label or "",
+            float(p.value[i]),
+            float(p.low[i]),
+            float(p.high[i]),
+            float(p.slope[i]),
+            int(p.n_points[i]),
+            p.confidence,
+        )
+    facts = {k: float(v[i]) for k, v in rows.facts.items()}
+    if latest and base:
+        facts["change_since_base"] = latest.value - base.value
+    if latest and goal is not None:
+        facts["gap_to_goal"] = goal - latest.value
+    coverage = None
+    md = data[metric.id]
+    if md.present.size and latest is not None and not target.area:
+        col = column_of(md.regions, _period_at(md.regions, latest.time))
+        if col is not None:
+            coverage = (int(md.present[i, col]), int(md.n_members[i]))
+    return TargetResult(
+        target=target,
+        metric=metric,
+        area=area,
+        status=status,
+        reason=str(j.reason[i]),
+        category=str(j.category[i]),
+        baseline=base,
+        latest=latest,
+        goal=goal,
+        deadline=rows.deadline_label,
+        progress=_f(j.progress[i]),
+        projection=proj,
+        trajectory=_trajectory(base, goal, rows.deadline, rows.periods, metric) if not rows.condition else (),
+        history=_history(rows.times, rows.values[i], rows.periods),
+        unit=batch.unit,
+        policy=j.method,
+        method=batch.method,
+        thresholds=dict(j.thresholds),
+        measure=_f(j.measure[i]),
+        missing=rows.missing if status is Status.INSUFFICIENT_DATA else (),
+        other=batch.other,
+        facts=facts,
+        coverage=coverage,
+    )
+
+
+def _period_at(series: Series, t: float) -> Period | None:
+    for p in series.periods:
+        if abs(p.time - t) < 1e-6:
+            return p
+    return None
+
+
+def _trajectory(
+    base: Point | None,
+    goal: float | None,
+    deadline_time: float,
+    periods: Sequence[Period],
+    metric: Metric,
+) -> tuple[Point, ...]:
+    if base is None or goal is None or not np.isfinite(goal) or not np.isfinite(base.value):
+        return ()
+    span = deadline_time - base.time
+    if span <= 0:
+        return ()
+    out = []
+    year = int(np.floor(base.time))
+    first = metric.period.read(str(year))
+    offset = first.time - year
+    t = base.time
+    while t <= deadline_time + 1e-9:
+        value = base.value + (goal - base.value) * (t - base.time) / span
+        label = metric.period.read(str(round(t - offset))).label
+        out.append(Point(label, float(t), float(value)))
+        t += 1.0
+    return tuple(out)
+
+
+def _f(x: Any) -> float | None:
+    v = float(x)
+    return v if np.isfinite(v) else None
+
+
+def _history(times: np.ndarray, values: np.ndarray, periods: Sequence[Period]) -> tuple[Point, ...]:
+    return tuple(
+        Point(p.label, float(t), float(v))
+        for p, t, v in zip(periods, times, values, strict=True)
+        if np.isfinite(v)
+    )
+
+
+def _label_at(periods: Sequence[Period], times: np.ndarray, t: float) -> str:
+    for p, pt in zip(periods, times, strict=True):
+        if abs(pt - t) < 1e-6:
+            return p.label
+    return f"{t:.2f}"

@@ -1,0 +1,221 @@
+"""The structure sections of a plan file: ``plan`` (its meta), ``region``, ``actors``, ``elements``.
+
+Each reader turns one section's node into a model object with the field reader of
+:mod:`regionplan.plan.schema.reader`, or returns None when the section cannot be read
+(the problems are recorded).
+"""
+
+from __future__ import annotations
+
+from regionplan.plan import problems as P
+from regionplan.plan.model import (
+    Actor,
+    Contribution,
+    Element,
+    ElementKind,
+    Municipality,
+    MunicipalityCode,
+    PlanMeta,
+    PlanStatus,
+    Region,
+    Responsibility,
+    Role,
+)
+from regionplan.plan.nodes import Node, ScalarNode
+from regionplan.plan.periods import MAX_YEAR
+from regionplan.plan.schema.reader import _CODE, _Reader
+
+
+def _read_meta(r: _Reader, node: Node) -> PlanMeta | None:
+    f = r.mapping(
+        node,
+        "plan",
+        required=("id", "title", "period"),
+        optional=(
+            "status",
+            "version",
+            "languages",
+            "owner",
+            "adopted",
+            "description",
+            "source_document",
+        ),
+    )
+    if f is None:
+        return None
+    period = r.mapping(f.get("period"), "plan period", required=("start", "end"))
+    start = r.integer(period.get("start"), "plan period start") if period else None
+    end = r.integer(period.get("end"), "plan period end") if period else None
+    for year, what in ((start, "start"), (end, "end")):
+        if year is not None and not 1000 <= year <= MAX_YEAR:
+            r.problem(
+                P.BAD_PERIOD,
+                f"the plan period {what} {year} is not a year",
+                f["period"].location,
+                hint="write years such as 2021 and 2030",
+            )
+    if start is not None and end is not None and end < start:
+        r.problem(
+            P.BAD_PERIOD,
+            f"the plan period ends ({end}) before it starts ({start})",
+            f["period"].location,
+        )
+    langs = tuple(r.text(n, "language") for n in r.seq(f.get("languages"), "languages")) or (
+        "nb",
+        "en",
+    )
+    return PlanMeta(
+        id=r.ident(f.get("id"), "plan id"),
+        title=r.label(f.get("title"), "plan title"),
+        period_start=start or 0,
+        period_end=end or 0,
+        status=r.choice(f.get("status"), "plan status", PlanStatus, PlanStatus.DRAFT) or PlanStatus.DRAFT,
+        version=r.text(f.get("version"), "plan version"),
+        languages=langs,
+        owner=r.text(f.get("owner"), "plan owner"),
+        adopted=r.date(f.get("adopted"), "adoption date"),
+        description=r.label(f.get("description"), "plan description"),
+        source_document=r.text(f.get("source_document"), "source document"),
+        location=node.location,
+    )
+
+
+def _read_region(r: _Reader, node: Node) -> Region | None:
+    f = r.mapping(
+        node,
+        "region",
+        required=("id", "name", "municipalities"),
+        optional=("county", "description"),
+    )
+    if f is None:
+        return None
+    members = []
+    for item in r.seq(f.get("municipalities"), "municipalities"):
+        m = r.mapping(item, "municipality", required=("id", "name", "codes"))
+        if m is None:
+            continue
+        codes = []
+        for c in r.seq(m.get("codes"), "municipality codes"):
+            if isinstance(c, ScalarNode):
+                cf: dict[str, Node] | None = {"code": c}
+            else:
+                cf = r.mapping(c, "municipality code", required=("code",), optional=("from", "until"))
+            if cf is None:
+                continue
+            code = r.text(cf.get("code"), "municipality code")
+            if code and not _CODE.match(code):
+                r.problem(
+                    P.BAD_CODE,
+                    f"{code!r} is not a municipality code",
+                    cf["code"].location,
+                    hint="municipality codes have four digits, e.g. '3209'; quote them",
+                )
+            codes.append(
+                MunicipalityCode(
+                    code,
+                    r.date(cf.get("from"), "code valid from"),
+                    r.date(cf.get("until"), "code valid until"),
+                    location=cf["code"].location if "code" in cf else c.location,
+                )
+            )
+        members.append(
+            Municipality(
+                r.ident(m.get("id"), "municipality id"),
+                r.label(m.get("name"), "municipality name"),
+                tuple(codes),
+                location=item.location,
+            )
+        )
+    return Region(
+        r.ident(f.get("id"), "region id"),
+        r.label(f.get("name"), "region name"),
+        tuple(members),
+        county=r.label(f.get("county"), "county"),
+        description=r.label(f.get("description"), "region description"),
+        location=node.location,
+    )
+
+
+def _read_actor(r: _Reader, node: Node) -> Actor | None:
+    f = r.mapping(node, "actor", required=("id", "name"), optional=("kind", "municipality", "description"))
+    if f is None:
+        return None
+    return Actor(
+        r.ident(f.get("id"), "actor id"),
+        r.label(f.get("name"), "actor name"),
+        kind=r.text(f.get("kind"), "actor kind", "other"),
+        municipality=r.text(f.get("municipality"), "actor municipality") or None,
+        description=r.label(f.get("description"), "actor description"),
+        location=node.location,
+    )
+
+
+def _read_element(r: _Reader, node: Node) -> Element | None:
+    f = r.mapping(
+        node,
+        "element",
+        required=("id", "kind", "title"),
+        optional=(
+            "description",
+            "contributes_to",
+            "responsible",
+            "sdg",
+            "aligned_with",
+            "timing",
+            "number",
+            "notes",
+        ),
+    )
+    if f is None:
+        return None
+    contributions = []
+    for c in r.seq(f.get("contributes_to"), "contributes_to"):
+        if isinstance(c, ScalarNode):
+            contributions.append(Contribution(r.text(c, "parent"), 1.0, location=c.location))
+            continue
+        cf = r.mapping(c, "contribution", required=("id",), optional=("weight",))
+        if cf is None:
+            continue
+        weight = r.number(cf.get("weight"), "contribution weight")
+        if weight is not None and weight <= 0:
+            r.problem(P.BAD_VALUE, "a contribution weight must be above 0", cf["weight"].location)
+        contributions.append(
+            Contribution(
+                r.text(cf.get("id"), "parent"),
+                weight if weight is not None else 1.0,
+                location=cf["id"].location if "id" in cf else c.location,
+            )
+        )
+    responsible = []
+    for c in r.seq(f.get("responsible"), "responsible"):
+        if isinstance(c, ScalarNode):
+            responsible.append(Responsibility(r.text(c, "actor"), Role.OWNER, location=c.location))
+            continue
+        cf = r.mapping(c, "responsibility", required=("actor",), optional=("role",))
+        if cf is None:
+            continue
+        role = r.choice(cf.get("role"), "role", Role, Role.OWNER) or Role.OWNER
+        responsible.append(
+            Responsibility(
+                r.text(cf.get("actor"), "actor"),
+                role,
+                location=cf["actor"].location if "actor" in cf else c.location,
+            )
+        )
+    kind = r.choice(f.get("kind"), "element kind", ElementKind)
+    if kind is None:
+        return None
+    return Element(
+        id=r.ident(f.get("id"), "element id"),
+        kind=kind,
+        title=r.label(f.get("title"), "element title"),
+        description=r.label(f.get("description"), "element description"),
+        contributes_to=tuple(contributions),
+        responsible=tuple(responsible),
+        sdg=tuple(r.text(n, "SDG target") for n in r.seq(f.get("sdg"), "sdg")),
+        aligned_with=tuple(r.text(n, "framework") for n in r.seq(f.get("aligned_with"), "aligned_with")),
+        timing=r.text(f.get("timing"), "timing"),
+        number=r.text(f.get("number"), "number"),
+        notes=tuple(r.label(n, "note") for n in r.seq(f.get("notes"), "notes")),
+        location=node.location,
+    )

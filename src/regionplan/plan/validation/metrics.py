@@ -1,0 +1,153 @@
+"""Checks of metrics: units, derived expressions (syntax, references, cycles, units), sources, weights.
+
+Expressions are read with :mod:`regionplan.plan.expressions`; derived metrics are checked in
+dependency order, so the units of derived operands are known.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from regionplan.errors import Problem
+from regionplan.plan import problems as P
+from regionplan.plan.model import Plan
+from regionplan.plan.validation.common import _did_you_mean, _err, _same_dimension, _unit_hint
+
+
+def _check_metrics(plan: Plan, extensions: Any) -> list[Problem]:
+    from regionplan.plan import expressions
+    from regionplan.plan.units import parse_unit
+
+    out: list[Problem] = []
+    units: dict[str, Any] = {}
+    for m in plan.metrics:
+        if not m.unit:
+            continue
+        try:
+            units[m.id] = parse_unit(m.unit)
+        except Exception:
+            out.append(
+                _err(
+                    P.UNKNOWN_UNIT,
+                    f"the metric '{m.id}' has an unknown unit '{m.unit}'",
+                    m.location,
+                    _unit_hint(m.unit),
+                )
+            )
+    known_metrics = {m.id for m in plan.metrics}
+    parsed: dict[str, expressions.Expression] = {}
+    for m in plan.metrics:
+        if m.derived:
+            try:
+                expr = expressions.parse(m.derived)
+            except expressions.ExpressionError as exc:
+                col = f" (column {exc.column} of the expression)" if exc.column else ""
+                out.append(
+                    _err(
+                        P.EXPRESSION,
+                        f"the metric '{m.id}': {exc}{col}",
+                        m.location,
+                        "see the list of functions in the reference on derived metrics",
+                    )
+                )
+                continue
+            unknown = sorted(expr.references - known_metrics)
+            for name in unknown:
+                out.append(
+                    _err(
+                        P.UNKNOWN_REFERENCE,
+                        f"the metric '{m.id}' refers to an unknown metric '{name}'",
+                        m.location,
+                        _did_you_mean(name, known_metrics),
+                    )
+                )
+            if not unknown:
+                parsed[m.id] = expr
+        elif not m.sources:
+            out.append(
+                _err(
+                    P.NO_DATA_DEFINITION,
+                    f"the metric '{m.id}' has neither a source nor 'derived'",
+                    m.location,
+                    "add 'source: {name: ..., ...}' or 'derived: <expression>'",
+                )
+            )
+        for spec in m.sources:
+            if spec.name not in extensions.sources:
+                out.append(
+                    _err(
+                        P.SOURCE,
+                        extensions.sources.unknown_message(spec.name),
+                        spec.location or m.location,
+                        "install the plugin that provides it, or correct the name",
+                    )
+                )
+                continue
+            try:
+                messages = extensions.sources.get(spec.name).check_query(spec.query)
+            except Exception as exc:  # a plugin's checker must not crash validation
+                messages = [f"the {spec.name} source could not check its query: {exc}"]
+            for message in messages:
+                out.append(_err(P.SOURCE, f"the metric '{m.id}': {message}", spec.location or m.location))
+        if m.aggregation == "weighted_mean" and not m.weight:
+            out.append(
+                _err(
+                    P.MISSING_FIELD,
+                    f"the metric '{m.id}' aggregates by weighted_mean but has no 'weight'",
+                    m.location,
+                    "name the metric to weight by, e.g. 'weight: population'",
+                )
+            )
+    # derived metrics in dependency order, so units of derived operands are known
+    out += _check_derived_cycles_and_units(plan, parsed, units)
+    return out
+
+
+def _check_derived_cycles_and_units(
+    plan: Plan, parsed: dict[str, Any], units: dict[str, Any]
+) -> list[Problem]:
+    import networkx as nx
+
+    from regionplan.plan import expressions
+
+    out: list[Problem] = []
+    deps = nx.DiGraph()
+    for mid, expr in parsed.items():
+        deps.add_node(mid)
+        for ref in expr.references:
+            deps.add_edge(ref, mid)
+    try:
+        order = list(nx.topological_sort(deps))
+    except nx.NetworkXUnfeasible:
+        cycle = [u for u, _ in nx.find_cycle(deps)]
+        m = plan.metric(cycle[0])
+        out.append(
+            _err(
+                P.CYCLE,
+                "derived metrics refer to each other in a cycle: " + " -> ".join([*cycle, cycle[0]]),
+                m.location,
+            )
+        )
+        return out
+    for mid in order:
+        if mid not in parsed:
+            continue
+        expr = parsed[mid]
+        m = plan.metric(mid)
+        if not all(r in units for r in expr.references) or mid not in units:
+            continue
+        try:
+            got = expressions.result_unit(expr, units)
+        except expressions.ExpressionError as exc:
+            out.append(_err(P.EXPRESSION_UNITS, f"the metric '{mid}': {exc}", m.location))
+            continue
+        if not _same_dimension(got, units[mid]):
+            out.append(
+                _err(
+                    P.EXPRESSION_UNITS,
+                    f"the metric '{mid}' is declared in '{m.unit}' but its expression gives '{got:~}'",
+                    m.location,
+                    "change the unit, or the expression (share() gives percent)",
+                )
+            )
+    return out

@@ -1,0 +1,88 @@
+"""Checks of targets: units against their metric's, baseline before deadline, projections, policies, weights."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from regionplan.errors import Problem
+from regionplan.plan import problems as P
+from regionplan.plan.model import Metric, Plan, TargetKind
+from regionplan.plan.periods import parse_period
+from regionplan.plan.validation.common import _err, _same_dimension, _unit_hint
+
+
+def _year_of(label: str) -> float:
+    return parse_period(label).time
+
+
+def _check_targets(plan: Plan, extensions: Any) -> list[Problem]:
+    from regionplan.plan.units import parse_unit
+
+    out = []
+    metrics = {m.id: m for m in plan.metrics}
+    for t in plan.targets:
+        metric: Metric | None = metrics.get(t.metric)
+        if t.value_unit and metric is not None:
+            try:
+                tu = parse_unit(t.value_unit)
+            except Exception:
+                out.append(
+                    _err(
+                        P.UNKNOWN_UNIT,
+                        f"the target '{t.id}' has an unknown unit '{t.value_unit}'",
+                        t.location,
+                        _unit_hint(t.value_unit),
+                    )
+                )
+            else:
+                try:
+                    mu = parse_unit(metric.unit)
+                except Exception:
+                    mu = None
+                if mu is not None and not _same_dimension(tu, mu):
+                    out.append(
+                        _err(
+                            P.UNIT_MISMATCH,
+                            f"the target '{t.id}' is in '{t.value_unit}', which does not fit "
+                            f"the metric '{metric.id}' in '{metric.unit}'",
+                            t.location,
+                            f"write the target in a unit of the same dimension as '{metric.unit}'",
+                        )
+                    )
+        if t.baseline and t.deadline and _year_of(t.deadline) <= _year_of(t.baseline):  # both parsed at load
+            out.append(
+                _err(
+                    P.DEADLINE_BEFORE_BASELINE,
+                    f"the target '{t.id}' has its deadline ({t.deadline}) before or at its "
+                    f"baseline ({t.baseline})",
+                    t.location,
+                    "the deadline comes after the baseline",
+                )
+            )
+        if t.kind is TargetKind.GROWTH_VS and t.other == t.metric:
+            out.append(
+                _err(
+                    P.BAD_TARGET,
+                    f"the target '{t.id}' compares '{t.metric}' with itself",
+                    t.location,
+                )
+            )
+        if t.projection not in extensions.projections:
+            out.append(
+                _err(
+                    P.UNKNOWN_POLICY,
+                    extensions.projections.unknown_message(t.projection),
+                    t.location,
+                )
+            )
+        if t.policy not in extensions.status_policies:
+            out.append(
+                _err(
+                    P.UNKNOWN_POLICY,
+                    extensions.status_policies.unknown_message(t.policy),
+                    t.location,
+                )
+            )
+        if t.weight <= 0:
+            out.append(_err(P.BAD_VALUE, f"the target '{t.id}' needs a weight above 0", t.location))
+    return out
