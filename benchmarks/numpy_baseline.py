@@ -5,8 +5,9 @@ This is the yardstick for :func:`regionplan.evaluate`: the same method (see
 code: for each target, the figures published by the evaluation date; its
 baseline, goal and deadline; the latest observation since the baseline; a
 least-squares line through the observations since the baseline, projected to the
-deadline; and the status rules of the ``default`` and ``open_sdg`` policies, the
-first rule that applies deciding. Every step works on all regions at once.
+deadline (shown, not judged on); the straight path from the baseline to the goal; and
+the status rules of the ``default`` and ``open_sdg`` policies, the first rule that
+applies deciding. Every step works on all regions at once.
 
 It covers what the benchmark's plan uses: targets of kind level, change,
 annual_trend, growth_vs and recovery with a given baseline (and shock), linear
@@ -148,40 +149,59 @@ def _default_policy(
     tolerance: float,
     every_year: bool,
     condition: bool,
+    hold: bool = False,
+    undefined: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     n = values.shape[0]
     maintain = direction == 0
     s = 1.0 if maintain else float(direction)
     mask = _since_base(times, values, base_time)
     latest_t, latest_v, count = _latest(times, values, mask)
-    with np.errstate(invalid="ignore"):
+    why = np.full(n, "", dtype=object) if undefined is None else undefined
+    with np.errstate(invalid="ignore", divide="ignore"):
         trend = every_year & np.isnan(goal)
         up = _all_steps_up(s * values, mask)
+        # maintain, every year: every value since the baseline within tolerance of it
+        steady = np.all(~mask | (np.abs(values - base_value[:, None]) <= tolerance + _EPS), axis=1)
         passed = latest_t >= deadline - _EPS
-        required = s * goal - s * base_value
         if maintain:
-            holds = met = np.abs(latest_v - goal) <= tolerance
+            holds = met = np.abs(latest_v - goal) <= tolerance + _EPS
         else:
-            holds = s * latest_v >= s * goal - tolerance
+            holds = s * latest_v >= s * goal - tolerance - _EPS
             met = s * latest_v >= s * goal
-        projected, points = _least_squares(times, values, mask, deadline)
-        reaches = np.abs(projected - goal) <= tolerance if maintain else s * projected >= s * goal
+        # the straight path from (baseline time, baseline value) to (deadline, goal)
+        share = np.clip((latest_t - base_time) / (deadline - base_time), 0.0, 1.0)
+        path = base_value + (goal - base_value) * share
+        eps = _EPS * np.maximum(1.0, np.abs(path))
+        if maintain:
+            ahead = np.abs(latest_v - goal) <= np.abs(path - goal) + tolerance + eps
+        else:
+            ahead = s * latest_v >= s * path - eps
+        # the method also projects every target (shown beside its status, not judged
+        # on), so the yardstick does the same work
+        _least_squares(times, values, mask, deadline)
     rules = [
+        (why != "", INSUFFICIENT, why),
         (count == 0, INSUFFICIENT, "no_data"),
         (np.isnan(base_value), INSUFFICIENT, "no_baseline"),
         (count < 2, INSUFFICIENT, "one_point"),
-        (trend & ~up, OFF_TRACK, "not_every_year"),
-        (trend & up & passed, ACHIEVED, "met_every_year"),
-        (trend & up, ON_TRACK, "met_every_year"),
-        (np.isnan(goal), INSUFFICIENT, "no_target_value"),
+        (trend & (not maintain) & ~up, OFF_TRACK, "not_every_year"),
+        (trend & (not maintain) & passed, ACHIEVED, "met_every_year"),
+        (trend & (not maintain), ON_TRACK, "met_every_year"),
+        (trend & maintain & ~steady, OFF_TRACK, "not_held_steady"),
+        (trend & maintain & passed, ACHIEVED, "held_steady"),
+        (trend & maintain, ON_TRACK, "held_steady"),
+        (np.isnan(goal), INSUFFICIENT, "target_value_missing"),
         (condition & holds & passed, ACHIEVED, "condition_holds"),
         (condition & ~holds, OFF_TRACK, "condition_fails"),
-        ((not condition and not maintain) & (required == 0), INSUFFICIENT, "target_equals_baseline"),
-        (met & (not condition), ACHIEVED, "met"),
+        (np.bool_(condition), ON_TRACK, "condition_holds"),
+        (hold & holds & passed, ACHIEVED, "level_held"),
+        (hold & ~holds, OFF_TRACK, "level_not_held"),
+        (np.bool_(hold), ON_TRACK, "holding_level"),
+        (met, ACHIEVED, "met"),
         (passed, OFF_TRACK, "deadline_passed"),
-        (points < 2, INSUFFICIENT, "too_few_points"),
-        (reaches, ON_TRACK, "projection_meets"),
-        (np.True_, OFF_TRACK, "projection_misses"),
+        (ahead, ON_TRACK, "ahead_of_path"),
+        (np.True_, OFF_TRACK, "behind_path"),
     ]
     return _first_rule(rules, n)
 
@@ -194,10 +214,13 @@ def _open_sdg_policy(
     base_value: np.ndarray,
     goal: np.ndarray,
     deadline: float,
+    every_year: bool = False,
+    undefined: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Observed against required compound annual growth (thresholds 0.95/0.6/0 with
-    a target value, 1.5 %/0.5 %/0 without)."""
+    a target value, 1.5 %/0.5 %/0 for a target that states none)."""
     n = values.shape[0]
+    why = np.full(n, "", dtype=object) if undefined is None else undefined
     mask = _since_base(times, values, base_time)
     latest_t, latest_v, count = _latest(times, values, mask)
     b, d = base_value, float(direction)
@@ -211,8 +234,10 @@ def _open_sdg_policy(
         med = np.where(has_goal, 0.6, 0.005)
         low = 0.0
         rules = [
+            (why != "", INSUFFICIENT, why),
             (count == 0, INSUFFICIENT, "no_data"),
             (np.isnan(b), INSUFFICIENT, "no_baseline"),
+            (~has_goal & (not every_year), INSUFFICIENT, "target_value_missing"),
             (np.bool_(d == 0), INSUFFICIENT, "unsupported_direction"),
             ((count < 2) | (latest_t - base_time < 1 - _EPS), INSUFFICIENT, "one_point"),
             (b == 0, INSUFFICIENT, "zero_baseline"),
@@ -224,7 +249,7 @@ def _open_sdg_policy(
             ((measure >= med) & (measure < high), OFF_TRACK, "moderate_progress"),
             ((measure >= low) & (measure < med), OFF_TRACK, "limited_progress"),
             (measure < low, OFF_TRACK, "deterioration"),
-            (np.True_, INSUFFICIENT, "no_data"),
+            (np.True_, INSUFFICIENT, "not_computable"),
         ]
     return _first_rule(rules, n)
 
@@ -253,6 +278,10 @@ def statuses(
         base_value = values[:, bc].copy() if bc is not None else np.full(n, np.nan)
         deadline = label_time(t.deadline, m.period_kind)
         condition = False
+        hold = t.kind in {"change", "annual_trend"} and t.change == 0
+        undefined = np.full(n, "", dtype=object)
+        if t.relative and t.change:  # a percentage of zero is no target
+            undefined[base_value == 0] = "zero_baseline"
         if t.kind == "level":
             goal = np.full(n, float(t.value))
         elif t.kind == "change":
@@ -271,8 +300,11 @@ def statuses(
             sc = _column(times, label_time(t.shock or "", m.period_kind))
             if sc is None:
                 raise NotImplementedError("a recovery target whose shock is not observed")
-            base_time = np.full(n, times[sc])
-            base_value = values[:, sc].copy()
+            # judged from the shock where it was a loss, else from the baseline
+            with np.errstate(invalid="ignore"):
+                loss = m.direction * values[:, sc] < m.direction * goal
+            base_time = np.where(loss, times[sc], base_time)
+            base_value = np.where(loss, values[:, sc], base_value)
         elif t.kind == "growth_vs":
             # growth since the baseline minus the other metric's, in percentage points,
             # both read at the same point of the time axis
@@ -286,12 +318,16 @@ def statuses(
                 values = np.full(values.shape, np.nan)
                 base_value = np.full(n, np.nan)
             else:
+                m0, o0 = values[:, [bc]], aligned[:, [bc]]
+                zero = ((m0 == 0) | (o0 == 0))[:, 0]
+                undefined[zero] = "zero_baseline"
                 with np.errstate(invalid="ignore", divide="ignore"):
-                    gap = 100 * (values / values[:, [bc]] - 1) - 100 * (aligned / aligned[:, [bc]] - 1)
+                    m0, o0 = np.where(m0 == 0, np.nan, m0), np.where(o0 == 0, np.nan, o0)
+                    gap = 100 * (values / m0 - 1) - 100 * (aligned / o0 - 1)
                 gap[:, :bc] = np.nan
                 gap[:, bc] = np.where(np.isnan(gap[:, bc]), np.nan, 0.0)
                 values = gap
-                base_value = np.zeros(n)
+                base_value = np.where(np.isfinite(gap[:, bc]) | zero, 0.0, np.nan)
             goal = np.zeros(n)
             condition = True
         else:
@@ -308,9 +344,13 @@ def statuses(
                 t.tolerance,
                 t.every_year,
                 condition,
+                hold,
+                undefined,
             )
         elif t.policy == "open_sdg":
-            out[t.id] = _open_sdg_policy(times, values, m.direction, base_time, base_value, goal, deadline)
+            out[t.id] = _open_sdg_policy(
+                times, values, m.direction, base_time, base_value, goal, deadline, t.every_year, undefined
+            )
         else:
             raise NotImplementedError(f"policy {t.policy}")
     return out

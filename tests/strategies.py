@@ -199,6 +199,7 @@ def plan_models(draw: st.DrawFn) -> Plan:
                 publication_lag_months=draw(st.integers(0, 24)),
                 description=draw(st.just(Label(())) | labels()),
                 decimals=draw(st.none() | st.integers(0, 3)),
+                projection_min_points=draw(st.sampled_from([5, 3, 8])),
             )
         )
     targets = []
@@ -216,13 +217,13 @@ def plan_models(draw: st.DrawFn) -> Plan:
             fields["value"] = draw(st.floats(-1e9, 1e9, allow_nan=False))
             fields["value_unit"] = draw(st.none() | st.just(metric.unit))
         if kind is TargetKind.CHANGE:
-            fields["change"] = draw(st.floats(-100, 100, allow_nan=False))
+            fields["change"] = draw(st.just(0.0) | st.floats(-100, 100, allow_nan=False))  # 0: no decline
             fields["relative"] = draw(st.booleans())
         if kind is TargetKind.ANNUAL_TREND:
             fields["every_year"] = True
+        fields["tolerance"] = draw(st.sampled_from([0.0, 0.5]))
         if kind is TargetKind.GROWTH_VS:
             fields["other"] = draw(st.sampled_from(others)).id
-            fields["tolerance"] = draw(st.sampled_from([0.0, 0.5]))
         if kind is TargetKind.RECOVERY:
             fields["shock"] = str(base_year + 1)
         targets.append(
@@ -334,6 +335,7 @@ def plan_document(plan: Plan) -> dict[str, Any]:
                 "publication_lag_months": x.publication_lag_months,
                 "description": _label(x.description) if x.description else None,
                 "decimals": x.decimals,
+                "projection_min_points": x.projection_min_points,
             }
         )
         for x in plan.metrics
@@ -439,10 +441,15 @@ def synthetic_evidence(
     directions: tuple[int, ...] = (-1, 1),
     allow_nan: bool = False,
     positive: bool = False,
+    kinds: bool = True,
 ) -> dict[str, Any]:
     """Keyword arguments of :class:`~regionplan.evaluation.status.Evidence`: a synthetic batch of targets.
 
-    One time axis of yearly points; the baseline is the first point.
+    One time axis of yearly points; the baseline is the first point. Each target is a
+    move to a goal, or (with ``kinds``) also one of the other kinds a policy meets: a
+    condition to hold, a level to hold (goal = baseline), improvement every year without
+    a goal value; with a tolerance of zero or not, and a deadline before, on or after
+    the latest observation.
     """
     n = draw(st.integers(1, 5))
     t = draw(st.integers(1, 7))
@@ -455,7 +462,16 @@ def synthetic_evidence(
         values[:, 0] = [draw(value) for _ in range(n)]
     direction = np.array([draw(st.sampled_from(directions)) for _ in range(n)])
     goal = np.array([draw(value | st.just(float("nan"))) for _ in range(n)], dtype=float)
-    deadline = np.full(n, times[-1] + draw(st.integers(0, 8)))
+    deadline = times[0] + np.array([draw(st.integers(1, t + 8)) for _ in range(n)], dtype=float)
+    kind = [
+        draw(st.sampled_from(["move", "condition", "hold", "every_year"] if kinds else ["move"]))
+        for _ in range(n)
+    ]
+    hold = np.array([k == "hold" for k in kind])
+    goal[hold] = values[hold, 0]
+    every_year = np.array([k == "every_year" or (k == "move" and draw(st.booleans())) for k in kind])
+    goal[np.array([k == "every_year" for k in kind])] = np.nan
+    tolerance = np.array([draw(st.sampled_from([0.0, 0.5, 25.0])) if kinds else 0.0 for _ in range(n)])
     return {
         "times": times,
         "values": values,
@@ -464,8 +480,10 @@ def synthetic_evidence(
         "base_value": values[:, 0].copy(),
         "goal": goal,
         "deadline": deadline,
-        "tolerance": np.zeros(n),
-        "every_year": np.array([draw(st.booleans()) for _ in range(n)]),
-        "condition": np.zeros(n, dtype=bool),
+        "tolerance": tolerance,
+        "every_year": every_year,
+        "condition": np.array([k == "condition" for k in kind]),
         "as_of": float(times[-1]) + 0.5,
+        "hold": hold,
+        "min_points": np.array([draw(st.integers(3, 6)) for _ in range(n)]),
     }

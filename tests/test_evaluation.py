@@ -51,9 +51,15 @@ def test_recovery_target_is_achieved_with_its_explanation(ev: Evaluation) -> Non
     assert r.status is Status.ACHIEVED
     assert r.reason == "met"
     assert r.goal == 46_461
-    assert r.baseline.period == "2020Q4" and r.baseline.value == 42_928
+    # the target's own baseline is the level before the shock; the low point is the shock
+    assert r.baseline.period == "2019Q4" and r.baseline.value == 46_461
+    assert r.shock is not None and r.shock.period == "2020Q4" and r.shock.value == 42_928
     assert r.latest.period == "2022Q4" and r.latest.value == 47_815
-    assert r.facts["fall"] == -3_533
+    assert r.facts["fall"] == -3_533 and r.facts["lost"] == 3_533
+    assert r.facts["regained"] == 47_815 - 42_928
+    # more than the loss came back: the share is shown as all of it, and flagged
+    assert r.progress == 1.0 and r.progress_flag == "beyond"
+    assert r.facts["change_since_base"] == 47_815 - 46_461
     text = r.explain("en")
     assert "fell by 3,533" in text
     assert "1,354 above" in text
@@ -171,5 +177,20 @@ def test_annual_trend_with_an_average_change_and_recovery_without_a_shock(
         assert t.status in set(Status) and t.reason
     # without 'shock', the worst point after the baseline is where the recovery starts: Q4 2020
     back = result.target("back")
-    assert back.baseline is not None and back.baseline.period == "2020Q4"
+    assert back.baseline is not None and back.baseline.period == "2019Q4"
+    assert back.shock is not None and back.shock.period == "2020Q4"
     assert back.facts["fall"] == -3_533 and back.status is Status.ACHIEVED
+
+
+def test_projections_only_from_as_many_observations_as_the_metric_asks(ev: Evaluation) -> None:
+    for r in ev.targets:
+        if r.projection is not None:
+            assert r.projection.n_points >= r.metric.projection_min_points == 5
+    # jobs 2020Q4 (the shock) to 2022Q4: three points, so no line is drawn through them
+    recovery = ev.target("recovery")
+    assert recovery.projection is None and recovery.projection_points == 3
+    # population on 1 January 2021 to 2026: six points spanning five years, four years ahead
+    pop = ev.target("pop-level")
+    assert pop.projection is not None and pop.projection.n_points == 6
+    assert (pop.projection.span_years, pop.projection.horizon_years) == (5.0, 4.0)
+    assert not pop.projection.indicative

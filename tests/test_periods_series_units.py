@@ -182,3 +182,62 @@ def test_unit_labels_in_norwegian() -> None:
     assert localized_unit(unit_label(parse_unit("MNOK")), "nb") == "mill. kr"
     assert localized_unit(unit_label(parse_unit("percent")), "nb") == "%"
     assert localized_unit("jobs", "en") == "jobs"
+
+
+# -- boundaries the mutation run found untested ---------------------------------------------------
+
+
+def test_time_axis_is_exact_in_common_and_leap_years() -> None:
+    # a year of 365 days is not one of 366: exact to far below a day
+    assert Period.instant(dt.date(2021, 7, 2)).time == pytest.approx(2021 + 182 / 365, abs=1e-12)
+    assert Period.instant(dt.date(2020, 7, 2)).time == pytest.approx(2020 + 183 / 366, abs=1e-12)
+
+
+def test_an_instant_ends_the_next_day() -> None:
+    assert Period.instant(dt.date(2020, 2, 28)).end == dt.date(2020, 2, 29)
+
+
+@pytest.mark.parametrize("quarter", [1, 2, 3, 4])
+def test_every_quarter_reads_and_labels(quarter: int) -> None:
+    p = parse_period(f"2021Q{quarter}")
+    assert p == Period.quarter(2021, quarter)
+    assert p.start == dt.date(2021, 3 * quarter - 2, 1) and p.label == f"2021Q{quarter}"
+
+
+@pytest.mark.parametrize("quarter", [0, 5])
+def test_a_quarter_outside_one_to_four_says_so(quarter: int) -> None:
+    with pytest.raises(ValueError, match=f"quarter must be 1 to 4, not {quarter}"):
+        Period.quarter(2021, quarter)
+
+
+def test_years_run_from_1_to_the_last_with_a_date_after_it() -> None:
+    assert parse_period("0001") == Period.year(1)
+    assert parse_period("9998Q4").end == dt.date(9999, 1, 1)
+    for label in ("0000", "9999", "9999Q4", "9999-01"):
+        with pytest.raises(ValueError, match=r"years run from 1 to 9998"):
+            parse_period(label)
+
+
+def test_a_date_reads_month_and_day_in_order() -> None:
+    assert parse_period("2020-07-02").start == dt.date(2020, 7, 2)
+
+
+def test_an_unreadable_label_says_what_is_expected() -> None:
+    with pytest.raises(ValueError, match=r"not a period: 'Q4 2020' \(expected 2020, 2020Q4"):
+        parse_period("Q4 2020")
+
+
+def test_a_period_spec_keeps_the_fields_its_kind_uses_and_resets_the_others() -> None:
+    assert PeriodSpec("quarter", quarter=2).read("2019") == Period.quarter(2019, 2)
+    assert PeriodSpec("instant", month=3, day=15).read("2020") == Period.instant(dt.date(2020, 3, 15))
+    # fields the kind does not use do not make two equal rules differ
+    assert PeriodSpec("year", quarter=2, month=5, day=9) == PeriodSpec("year")
+    assert PeriodSpec("quarter", quarter=2, month=5, day=9) == PeriodSpec("quarter", quarter=2)
+    assert PeriodSpec("month", month=6, day=9) == PeriodSpec("month", month=6)
+    assert (PeriodSpec("year").quarter, PeriodSpec("year").month, PeriodSpec("year").day) == (4, 1, 1)
+
+
+def test_a_period_spec_describes_each_kind() -> None:
+    assert PeriodSpec().describe() == "over the whole year"
+    assert PeriodSpec("month", month=6).describe() == "counted in month 6"
+    assert PeriodSpec("instant", month=3, day=15).describe() == "counted on 15 March"

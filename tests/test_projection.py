@@ -7,6 +7,8 @@ computed in the tests from the textbook formulas, or are published table values.
 from __future__ import annotations
 
 import math
+from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -69,3 +71,104 @@ def test_compound_growth_follows_a_constant_rate() -> None:
     assert got.slope[0] == pytest.approx(0.05)
     bad = CompoundGrowth().project(t, np.array([[1.0, 2.0, 0.0, 3.0, 4.0, 5.0]]), np.array([2030.0]))
     assert np.isnan(bad.value[0])  # a zero cannot be fitted on a log scale
+
+
+# -- honest intervals for short series -------------------------------------------------------------
+#
+# Synthetic series drawn by code from a known straight line with normal noise: a new
+# observation at the horizon must fall inside the 80 % interval 80 % of the time, however
+# few the points and however far ahead (the model being right, which is all it promises).
+
+
+@pytest.mark.parametrize("n", [3, 5, 8])
+@pytest.mark.parametrize("ahead", [1.0, 10.0])
+def test_the_linear_interval_covers_what_it_says_for_short_series(n: int, ahead: float) -> None:
+    rng = np.random.default_rng(20 + n)
+    rows = 20_000
+    t = np.arange(n, dtype=float)
+    at = np.full(rows, t[-1] + ahead)
+    y = 2.0 + 0.5 * t[None, :] + rng.normal(0.0, 3.0, (rows, n))
+    new = 2.0 + 0.5 * at + rng.normal(0.0, 3.0, rows)
+    got = LinearTrend().project(t, y, at, confidence=0.8)
+    covered = np.mean((got.low <= new) & (new <= got.high))
+    assert covered == pytest.approx(0.8, abs=0.015)
+    if n == 3:  # with the normal quantile instead of Student's t it would fall well short
+        z = (got.high - got.value) * 1.2816 / student_t_quantile(0.9, np.array([1.0]))[0]
+        assert np.mean(np.abs(new - got.value) <= z) < 0.6
+
+
+def test_the_compound_interval_covers_what_it_says_in_log_space() -> None:
+    rng = np.random.default_rng(7)
+    rows, n = 20_000, 5
+    t = np.arange(n, dtype=float)
+    at = np.full(rows, 12.0)
+    y = np.exp(4.0 + 0.03 * t[None, :] + rng.normal(0.0, 0.05, (rows, n)))
+    new = np.exp(4.0 + 0.03 * at + rng.normal(0.0, 0.05, rows))
+    got = CompoundGrowth().project(t, y, at, confidence=0.8)
+    assert np.mean((got.low <= new) & (new <= got.high)) == pytest.approx(0.8, abs=0.015)
+
+
+def test_indicative_when_the_horizon_is_longer_than_the_span() -> None:
+    t = np.arange(2020.0, 2025.0)  # spans four years
+    y = np.array([[1.0, 2.0, 3.0, 4.0, 5.0], [np.nan, np.nan, 3.0, 4.0, 5.0]])
+    at = np.array([2028.0, 2028.0])  # four years after the last point
+    got = LinearTrend().project(t, y, at)
+    assert got.first is not None and got.first.tolist() == [2020.0, 2022.0]
+    assert got.indicative(at).tolist() == [False, True]
+    assert got.indicative(np.array([2028.5, 2026.0])).tolist() == [True, False]
+
+
+def test_masked_rows_are_unprojected_but_keep_their_count() -> None:
+    t = np.arange(2020.0, 2025.0)
+    y = np.array([[1.0, 2.0, 3.0, 4.0, 5.0], [np.nan, np.nan, 3.0, 4.0, 5.0]])
+    got = LinearTrend().project(t, y, np.full(2, 2026.0))
+    cut = got.masked(got.n_points >= 5)
+    assert cut.value[0] == pytest.approx(7.0) and np.isnan(cut.value[1]) and np.isnan(cut.low[1])
+    assert cut.n_points.tolist() == [5, 3]
+
+
+# -- the plan file's projection_min_points ---------------------------------------------------------
+
+PLAN = """\
+plan: {{id: p, title: P, period: {{start: 2024, end: 2030}}}}
+region: {{id: r, name: R, municipalities: [{{id: a, name: A, codes: [{{code: "3209", from: 2024-01-01}}]}}]}}
+elements: [{{id: v, kind: vision, title: V}}]
+metrics:
+  - id: m
+    title: M
+    unit: job
+    direction: increase
+    source: {{name: inline, values: [{{period: "2024", value: 1}}]}}
+    {option}
+targets: [{{id: t, element: v, metric: m, kind: change, change: 1, baseline: "2024", deadline: "2030"}}]
+"""
+
+
+@pytest.mark.parametrize(
+    ("option", "expected", "code"),
+    [
+        ("", 5, None),
+        ("projection_min_points: 3", 3, None),
+        ("projection_min_points: 8", 8, None),
+        ("projection_min_points: 2", None, "bad_value"),
+        ("projection_min_points: 4.5", None, "type"),
+    ],
+)
+def test_projection_min_points_is_read_and_checked(
+    tmp_path: Path, extensions: Any, option: str, expected: int | None, code: str | None
+) -> None:
+    from regionplan.plan import problems as P
+    from regionplan.plan.files import validate_plan
+    from regionplan.plan.writer import dump_yaml
+
+    path = tmp_path / "plan.yaml"
+    path.write_text(PLAN.format(option=option), encoding="utf-8")
+    result = validate_plan(path, extensions=extensions)
+    if code is None:
+        assert result.errors == (), [str(p) for p in result.errors]
+        assert result.plan is not None and result.plan.metric("m").projection_min_points == expected
+        again = tmp_path / "again.yaml"
+        again.write_text(dump_yaml(result.plan), encoding="utf-8")
+        assert validate_plan(again, extensions=extensions).plan == result.plan
+    else:
+        assert {"bad_value": P.BAD_VALUE, "type": P.TYPE}[code] in {p.code for p in result.errors}

@@ -73,6 +73,7 @@ metrics:
     unit: job
     direction: increase
     publication_lag_months: 6
+    projection_min_points: 3  # four points from the baseline on: enough for a chart's projection
     source:
       name: inline
       unit: job

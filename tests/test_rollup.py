@@ -1,4 +1,4 @@
-"""Roll-up policies: bounds, coverage, worst child, multi-parent elements.
+"""Roll-up policies: bounds, monotonicity, coverage, mix and caveats, worst child, multi-parent elements.
 
 The statuses in the property tests are synthetic (made up by Hypothesis).
 """
@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import attrs
 import numpy as np
 import pytest
 from hypothesis import given
@@ -14,7 +15,17 @@ from hypothesis import strategies as st
 
 from regionplan.data.series import Series
 from regionplan.evaluation.evaluator import evaluate
-from regionplan.evaluation.rollup import ChildStatus, WeightedScore, WorstChild
+from regionplan.evaluation.explain import explain_goal, format_share
+from regionplan.evaluation.rollup import (
+    CAVEATS,
+    MEASURED,
+    ChildStatus,
+    Rollup,
+    RollupPolicy,
+    WeightedScore,
+    WorstChild,
+    describe_many,
+)
 from regionplan.evaluation.status import Status
 from regionplan.plan.model import (
     Contribution,
@@ -38,10 +49,13 @@ children = st.lists(
         ChildStatus,
         st.sampled_from(["a", "b", "c", "d", "e"]),
         st.sampled_from(list(Status)),
-        st.sampled_from([0.5, 1.0, 2.0, 3.0]),
+        st.sampled_from([0.1, 0.3, 0.5, 1.0, 2.0, 3.0]),
     ),
     max_size=8,
 )
+policies = st.sampled_from([WeightedScore(), WorstChild()])
+#: Better statuses, one step at a time (insufficient data is no step: it adds a vote).
+BETTER = {Status.OFF_TRACK: Status.ON_TRACK, Status.ON_TRACK: Status.ACHIEVED}
 
 
 @given(children)
@@ -59,17 +73,47 @@ def test_synthetic_weighted_score_lies_within_the_childrens_bounds(kids: list[Ch
     assert r.coverage == pytest.approx(sum(c.weight for c in voting) / total)
     if all(c.status is Status.ACHIEVED for c in voting):
         assert r.status is Status.ACHIEVED
+    # on track (or better) exactly when the measured children stand on average at least on track
+    assert (r.status.code >= Status.ON_TRACK.code) == (r.score >= 0.75 - 1e-9)
 
 
-@given(children)
-def test_synthetic_worst_child(kids: list[ChildStatus]) -> None:
-    r = WorstChild().combine(kids)
-    voting = [c for c in kids if c.status is not Status.INSUFFICIENT_DATA]
-    if not voting:
+@given(children, policies)
+def test_synthetic_mix_and_caveats_describe_the_measured_children(
+    kids: list[ChildStatus], policy: RollupPolicy
+) -> None:
+    r = policy.combine(kids)
+    total = sum(c.weight for c in kids)
+    for s in MEASURED:
+        assert r.mix[s] == sum(c.status is s for c in kids)
+        expected = sum(c.weight for c in kids if c.status is s) / total if kids else 0.0
+        assert r.mix_weight[s] == pytest.approx(expected)
+    assert Status.INSUFFICIENT_DATA not in r.mix
+    assert sum(r.mix_weight.values()) == pytest.approx(r.coverage)
+    n_measured = sum(r.mix.values())
+    assert ("unmeasured" in r.caveats) == (n_measured == 0)
+    assert ("partly_measured" in r.caveats) == (n_measured > 0 and r.coverage < 0.5 - 1e-9)
+    positive = r.mix[Status.ACHIEVED] + r.mix[Status.ON_TRACK]
+    assert ("mixed" in r.caveats) == (positive > 0 and r.mix[Status.OFF_TRACK] > 0)
+    assert list(r.caveats) == [c for c in CAVEATS if c in r.caveats]
+    if "unmeasured" in r.caveats:
         assert r.status is Status.INSUFFICIENT_DATA
-    else:
-        assert r.status.code == min(c.status.code for c in voting)
-        assert r.coverage == pytest.approx(sum(c.weight for c in voting) / sum(c.weight for c in kids))
+
+
+@given(children, policies, st.data())
+def test_synthetic_improving_one_child_never_worsens_the_parent(
+    kids: list[ChildStatus], policy: RollupPolicy, data: st.DataObject
+) -> None:
+    """One child a step better (off track -> on track -> achieved, or no data -> achieved)."""
+    improvable = [i for i, c in enumerate(kids) if c.status is not Status.ACHIEVED]
+    if not improvable:
+        return
+    i = data.draw(st.sampled_from(improvable))
+    better = BETTER.get(kids[i].status, Status.ACHIEVED)
+    improved = [*kids[:i], attrs.evolve(kids[i], status=better), *kids[i + 1 :]]
+    before, after = policy.combine(kids), policy.combine(improved)
+    assert after.status.code >= before.status.code
+    if before.score is not None:
+        assert after.score is not None and after.score >= before.score - 1e-12
 
 
 def test_weighted_score_by_hand() -> None:
@@ -82,17 +126,62 @@ def test_weighted_score_by_hand() -> None:
     assert r.score == pytest.approx(0.25)  # (1*1 + 3*0) / 4
     assert r.status is Status.OFF_TRACK
     assert r.coverage == pytest.approx(0.5)
-    r = WeightedScore().combine(
-        [ChildStatus("a", Status.ACHIEVED, 1.0), ChildStatus("b", Status.OFF_TRACK, 1.0)]
+    assert r.mix == {Status.ACHIEVED: 1, Status.ON_TRACK: 0, Status.OFF_TRACK: 1}
+    assert r.mix_weight == pytest.approx(
+        {Status.ACHIEVED: 0.125, Status.ON_TRACK: 0.0, Status.OFF_TRACK: 0.375}
     )
-    assert r.score == 0.5 and r.status is Status.ON_TRACK
+    assert r.caveats == ("mixed",)  # exactly half measured is not "partly measured"
     r = WorstChild().combine(kids)
-    assert r.status is Status.OFF_TRACK and r.score == 0.0
+    assert r.status is Status.OFF_TRACK and r.score == 0.0 and r.caveats == ("mixed",)
 
 
-def test_multi_parent_rollup_through_evaluate(extensions: Any) -> None:
-    """An element under two parents votes in both, with each edge's weight."""
+@pytest.mark.parametrize(
+    ("statuses", "weights", "score", "status"),
+    [
+        # an achieved child does not make up for one off track: score 0.5 is off track
+        ((Status.ACHIEVED, Status.OFF_TRACK), (1.0, 1.0), 0.5, Status.OFF_TRACK),
+        # three achieved to one off track stand on average exactly on track
+        ((Status.ACHIEVED, Status.OFF_TRACK), (3.0, 1.0), 0.75, Status.ON_TRACK),
+        ((Status.ACHIEVED, Status.OFF_TRACK), (0.3, 0.1), 0.75, Status.ON_TRACK),  # 0.3/0.4 < 0.75 in floats
+        ((Status.ACHIEVED, Status.OFF_TRACK), (2.9, 1.0), 2.9 / 3.9, Status.OFF_TRACK),
+        ((Status.ACHIEVED, Status.ON_TRACK), (1.0, 1.0), 0.875, Status.ON_TRACK),
+        ((Status.ON_TRACK, Status.ON_TRACK), (0.1, 0.2), 0.75, Status.ON_TRACK),
+        ((Status.ON_TRACK, Status.OFF_TRACK), (9.0, 1.0), 0.675, Status.OFF_TRACK),
+        ((Status.ACHIEVED, Status.ACHIEVED), (1.0, 2.0), 1.0, Status.ACHIEVED),
+    ],
+)
+def test_weighted_score_is_on_track_only_from_the_on_track_score(
+    statuses: tuple[Status, ...], weights: tuple[float, ...], score: float, status: Status
+) -> None:
+    kids = [ChildStatus(str(i), s, w) for i, (s, w) in enumerate(zip(statuses, weights, strict=True))]
+    r = WeightedScore().combine(kids)
+    assert r.score == pytest.approx(score) and r.status is status
+    codes = np.array([[s.code] for s in statuses], dtype=np.int8)
+    many_status, many_score, _ = WeightedScore().combine_many(codes, np.array(weights))
+    assert Status.from_code(int(many_status[0])) is status and many_score[0] == pytest.approx(score)
 
+
+def test_the_mix_and_caveats_cannot_be_set_by_a_policy() -> None:
+    with pytest.raises(TypeError):
+        Rollup(Status.ACHIEVED, 1.0, 1.0, (), "p", caveats=())  # type: ignore[call-arg]
+
+
+@pytest.mark.parametrize(
+    ("share", "en", "nb"),
+    [
+        (0.1, "10 %", "10 %"),
+        (0.0, "0 %", "0 %"),
+        (1.0, "100 %", "100 %"),
+        (1 / 3, "33 %", "33 %"),
+        (0.004, "< 1 %", "< 1 %"),
+        (0.996, "> 99 %", "> 99 %"),
+    ],
+)
+def test_a_share_is_never_rounded_to_none_or_all(share: float, en: str, nb: str) -> None:
+    assert format_share(share, "en") == en and format_share(share, "nb") == nb
+
+
+def _multi_parent_plan() -> tuple[Plan, Series]:
     def el(id: str, kind: ElementKind, *parents: tuple[str, float]) -> Element:
         return Element(id, kind, Label.of(id), contributes_to=tuple(Contribution(p, w) for p, w in parents))
 
@@ -105,6 +194,7 @@ def test_multi_parent_rollup_through_evaluate(extensions: Any) -> None:
             el("m2", ElementKind.MAIN_GOAL, ("vision", 1.0)),
             el("shared", ElementKind.SUB_GOAL, ("m1", 3.0), ("m2", 1.0)),
             el("own", ElementKind.SUB_GOAL, ("m2", 1.0)),
+            el("idle", ElementKind.SUB_GOAL, ("m1", 1.0)),  # nothing measures it
         ),
         metrics=(Metric("x", Label.of("X"), "job", Direction.INCREASE, sources=(SourceSpec("inline"),)),),
         targets=(
@@ -118,6 +208,12 @@ def test_multi_parent_rollup_through_evaluate(extensions: Any) -> None:
         np.array([[4.0, 6.0, 7.0]]),
         parse_unit("job"),
     )
+    return plan, series
+
+
+def test_multi_parent_rollup_through_evaluate(extensions: Any) -> None:
+    """An element under two parents votes in both, with each edge's weight."""
+    plan, series = _multi_parent_plan()
     ev = evaluate(plan, {"x": series}, as_of="2025-01-01", extensions=extensions)
     assert ev.status_of("up") is Status.ACHIEVED
     assert ev.status_of("far") is Status.OFF_TRACK
@@ -126,14 +222,68 @@ def test_multi_parent_rollup_through_evaluate(extensions: Any) -> None:
     m2 = ev.goal("m2")
     assert {c.id for c in m2.children} == {"shared", "own"}
     assert m2.score == pytest.approx(0.5)
-    assert m2.status is Status.ON_TRACK
-    assert {(c.id, c.weight) for c in ev.goal("m1").children} == {("shared", 3.0)}
+    assert m2.status is Status.OFF_TRACK  # one achieved, one off track: not on track
+    assert {(c.id, c.weight) for c in ev.goal("m1").children} == {("shared", 3.0), ("idle", 1.0)}
     vision = ev.goal("vision")
-    assert vision.score == pytest.approx(0.875)  # (1 + 0.75) / 2
-    assert vision.status is Status.ON_TRACK
+    assert vision.score == pytest.approx(0.5)  # (1 + 0) / 2
+    assert vision.status is Status.OFF_TRACK
     worst = evaluate(plan, {"x": series}, as_of="2025-01-01", extensions=extensions, rollup="worst_child")
     assert worst.status_of("m2") is Status.OFF_TRACK
     assert worst.status_of("vision") is Status.OFF_TRACK
+
+
+def test_goal_results_carry_coverage_mix_and_caveats(extensions: Any) -> None:
+    plan, series = _multi_parent_plan()
+    ev = evaluate(plan, {"x": series}, as_of="2025-01-01", extensions=extensions)
+    m1, m2, idle = ev.goal("m1"), ev.goal("m2"), ev.goal("idle")
+    assert m1.coverage == pytest.approx(0.75)  # "shared" (weight 3) measured, "idle" (1) not
+    assert m1.mix == {Status.ACHIEVED: 1, Status.ON_TRACK: 0, Status.OFF_TRACK: 0}
+    assert m1.mix_weight[Status.ACHIEVED] == pytest.approx(0.75) and m1.caveats == ()
+    assert m2.mix == {Status.ACHIEVED: 1, Status.ON_TRACK: 0, Status.OFF_TRACK: 1}
+    assert m2.caveats == ("mixed",)
+    assert idle.caveats == ("unmeasured",) and idle.status is Status.INSUFFICIENT_DATA
+    assert (
+        m2.explain("en")
+        == "Off track — 100 % measured; 1 achieved, 1 off track. Note: the measured parts disagree."
+    )
+    assert (
+        m2.explain("nb") == "Ikke i rute — 100 % målt; 1 nådd, 1 ikke i rute. Merk: de målte delene spriker."
+    )
+    assert idle.explain("nb") == "For lite data — ingen del er målt."
+    assert m1.explain("en") == "Achieved — 75 % measured; 1 achieved."
+    frame = ev.goals_frame().set_index("element")
+    assert frame.loc["m2", ["achieved", "on_track", "off_track"]].tolist() == [1, 0, 1]
+    assert frame.loc["m2", "caveats"] == "mixed" and frame.loc["m1", "caveats"] == ""
+    assert frame.loc["m1", "coverage"] == pytest.approx(0.75)
+
+
+def test_a_partly_measured_goal_is_explained_as_such() -> None:
+    kids = [ChildStatus("a", Status.ACHIEVED), ChildStatus("b", Status.OFF_TRACK)]
+    kids += [ChildStatus(f"u{i}", Status.INSUFFICIENT_DATA) for i in range(18)]
+    r = WeightedScore().combine(kids)
+    assert r.coverage == pytest.approx(0.1) and r.caveats == ("partly_measured", "mixed")
+    from regionplan.evaluation.results import GoalResult
+
+    goal = GoalResult(
+        Element("g", ElementKind.MAIN_GOAL, Label.of("G")),
+        "r",
+        Status.ON_TRACK,  # as a lenient policy might say
+        r.score,
+        r.coverage,
+        r.children,
+        "lenient",
+        True,
+        r.mix,
+        r.mix_weight,
+        r.caveats,
+    )
+    assert explain_goal(goal, "en") == (
+        "On track — 10 % measured; 1 achieved, 1 off track. "
+        "Note: less than half is measured; the measured parts disagree."
+    )
+    assert explain_goal(goal, "nb") == (
+        "I rute — 10 % målt; 1 nådd, 1 ikke i rute. Merk: under halvparten er målt; de målte delene spriker."
+    )
 
 
 @given(
@@ -144,26 +294,32 @@ def test_multi_parent_rollup_through_evaluate(extensions: Any) -> None:
     ).filter(lambda areas: len({len(a) for a in areas}) == 1)
 )
 def test_array_roll_up_equals_the_per_area_roll_up(areas: list[list[tuple[Status, float]]]) -> None:
-    """``combine_many`` (all areas at once) agrees with ``combine`` area by area (synthetic statuses)."""
+    """``combine_many`` and ``describe_many`` (all areas at once) agree with ``combine`` area by area
+    (synthetic statuses)."""
     k = len(areas[0])
     weights = np.array([w for _, w in areas[0]]) if k else np.zeros(0)
     codes = np.array([[s.code for s, _ in area] for area in areas], dtype=np.int8).T.reshape(k, len(areas))
+    described = describe_many(codes, weights)
     for policy in (WeightedScore(), WorstChild()):
         status, score, coverage = policy.combine_many(codes, weights)
         for i, area in enumerate(areas):
             one = policy.combine([ChildStatus(str(j), s, float(weights[j])) for j, (s, _) in enumerate(area)])
             assert Status.from_code(int(status[i])) is one.status
             assert coverage[i] == pytest.approx(one.coverage)
+            assert described.coverage[i] == pytest.approx(one.coverage)
+            assert described.mix(i) == one.mix
+            assert described.mix_weight(i) == pytest.approx(one.mix_weight)
+            assert described.caveats_of(i) == one.caveats
             if one.score is None:
                 assert np.isnan(score[i])
             else:
                 assert score[i] == pytest.approx(one.score)
 
 
-def test_a_plugin_policy_with_only_combine_works_in_every_area(tmp_path: Any) -> None:
-    """A third-party roll-up policy implements ``combine``; the default ``combine_many`` calls it per area."""
+def test_a_plugin_policy_with_only_combine_works_in_every_area(extensions: Any) -> None:
+    """A third-party roll-up policy implements ``combine``; the default ``combine_many`` calls it per
+    area, and coverage, mix and caveats come from the base class."""
     from regionplan import hookimpl
-    from regionplan.evaluation.rollup import Rollup, RollupPolicy
     from regionplan.testing import core_extensions
 
     class BestChild(RollupPolicy):
@@ -188,4 +344,12 @@ def test_a_plugin_policy_with_only_combine_works_in_every_area(tmp_path: Any) ->
         Status.INSUFFICIENT_DATA,
     ]
     assert list(coverage) == [1.0, 1.0, 0.0] and score[0] == 1.0 and np.isnan(score[2])
-    assert "best_child" in core_extensions(Plugin()).rollup_policies
+    ext = core_extensions(Plugin())
+    assert "best_child" in ext.rollup_policies
+    one = policy.combine([ChildStatus("a", Status.ACHIEVED), ChildStatus("b", Status.OFF_TRACK)])
+    assert one.mix[Status.OFF_TRACK] == 1 and one.caveats == ("mixed",)
+    plan, series = _multi_parent_plan()
+    ev = evaluate(plan, {"x": series}, as_of="2025-01-01", extensions=ext, rollup="best_child")
+    m2 = ev.goal("m2")
+    assert m2.status is Status.ACHIEVED and m2.policy == "best_child"
+    assert m2.caveats == ("mixed",) and m2.mix[Status.OFF_TRACK] == 1 and m2.coverage == 1.0

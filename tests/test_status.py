@@ -6,6 +6,7 @@ All data in the property tests are synthetic (made up by Hypothesis), not real f
 from __future__ import annotations
 
 import math
+import warnings
 from typing import Any
 
 import attrs
@@ -112,7 +113,8 @@ def one(
         "goal": np.array([goal]),
         "deadline": np.array([2015.0 + to_deadline]),
         "tolerance": np.zeros(1),
-        "every_year": np.zeros(1, dtype=bool),
+        # a target that states no value asks for improvement every year (annual_trend)
+        "every_year": np.array([math.isnan(goal)]),
         "condition": np.zeros(1, dtype=bool),
         "as_of": 2015.0 + years + 0.5,
     }
@@ -241,7 +243,6 @@ def target(**kw: Any) -> Target:
 @pytest.mark.parametrize(
     ("t", "values", "reason"),
     [
-        (target(change=0.0, baseline="2020"), [5, 6, 7], "target_equals_baseline"),
         (
             target(kind=TargetKind.LEVEL, value=5.0, baseline="2020", policy="open_sdg"),
             [5, 4, 3],
@@ -253,8 +254,8 @@ def target(**kw: Any) -> Target:
             "zero_baseline",
         ),
         (target(change=10.0, relative=True, baseline="2020", policy="open_sdg"), [0, 1, 2], "zero_baseline"),
-        # +10 % of zero is zero: the goal equals the baseline
-        (target(change=10.0, relative=True, baseline="2020"), [0, 1, 2], "target_equals_baseline"),
+        # a percentage of zero is no target at all
+        (target(change=10.0, relative=True, baseline="2020"), [0, 1, 2], "zero_baseline"),
         (target(kind=TargetKind.LEVEL, value=50.0), [5], "one_point"),
         (target(kind=TargetKind.LEVEL, value=50.0, policy="open_sdg"), [5], "one_point"),
         (target(change=1.0, baseline="2021"), [5, math.nan, 7], "no_baseline"),
@@ -327,3 +328,363 @@ def test_evidence_latest_skips_missing_cells() -> None:
     j = DefaultPolicy().judge(Evidence(**kw), PROJECTOR)
     assert j.reason[1] == "no_data"
     assert attrs.has(type(j))
+
+
+# -- the default policy's rules at their boundaries ------------------------------------------------
+#
+# One synthetic target: yearly values from 2015 (the baseline), a deadline in 2025 unless
+# said otherwise. The straight path from (2015, 100) to (2025, 200) stands at 120 in 2017.
+
+
+def single(
+    values: list[float],
+    goal: float,
+    *,
+    direction: int = 1,
+    deadline: float = 2025.0,
+    tol: float = 0.0,
+    condition: bool = False,
+    hold: bool = False,
+    every_year: bool = False,
+    undefined: str = "",
+    policy: Any = None,
+) -> tuple[Status, str, Any]:
+    times = 2015.0 + np.arange(len(values), dtype=float)
+    kw = {
+        "times": times,
+        "values": np.array([values], dtype=float),
+        "direction": np.array([direction]),
+        "base_time": np.array([2015.0]),
+        "base_value": np.array([values[0]], dtype=float),
+        "goal": np.array([goal]),
+        "deadline": np.array([deadline]),
+        "tolerance": np.array([tol]),
+        "every_year": np.array([every_year]),
+        "condition": np.array([condition]),
+        "as_of": float(times[-1]) + 0.5,
+        "hold": np.array([hold]),
+        "undefined": np.array([undefined], dtype=object),
+    }
+    j = (policy or DefaultPolicy()).judge(Evidence(**kw), PROJECTOR)
+    return Status.from_code(int(j.status[0])), str(j.reason[0]), j
+
+
+A, ON, OFF, NA = Status.ACHIEVED, Status.ON_TRACK, Status.OFF_TRACK, Status.INSUFFICIENT_DATA
+
+BOUNDARIES: list[tuple[str, list[float], float, dict[str, Any], Status, str]] = [
+    ("exactly on the target", [100, 120, 140], 140, {}, A, "met"),
+    ("exactly on the path", [100, 110, 120], 200, {}, ON, "ahead_of_path"),
+    ("just behind the path", [100, 110, 119.9], 200, {}, OFF, "behind_path"),
+    ("less is better, on the path", [100, 90, 80], 0, {"direction": -1}, ON, "ahead_of_path"),
+    ("less is better, behind", [100, 90, 80.1], 0, {"direction": -1}, OFF, "behind_path"),
+    ("data on the deadline, short", [100, 110, 139], 140, {"deadline": 2017.0}, OFF, "deadline_passed"),
+    ("data on the deadline, met", [100, 110, 140], 140, {"deadline": 2017.0}, A, "met"),
+    ("a level equal to the baseline, below it", [100, 90, 95], 100, {}, OFF, "behind_path"),
+    ("a baseline beyond the goal, still beyond", [100, 120, 110], 90, {}, A, "met"),
+    # maintain 50 ± 5 from 100: the path allows |90 - 50| + 5 = 45 in 2017
+    ("maintain, at the path's distance", [100, 98, 95], 50, {"direction": 0, "tol": 5}, ON, "ahead_of_path"),
+    ("maintain, beyond it", [100, 98, 95.1], 50, {"direction": 0, "tol": 5}, OFF, "behind_path"),
+    ("maintain, tolerance from above", [100, 98, 55], 50, {"direction": 0, "tol": 5}, A, "met"),
+    ("maintain, tolerance from below", [100, 98, 45], 50, {"direction": 0, "tol": 5}, A, "met"),
+    ("maintain, just outside it", [100, 98, 44.9], 50, {"direction": 0, "tol": 5}, ON, "ahead_of_path"),
+    (
+        "a condition within its tolerance",
+        [0, 1, -0.5],
+        0,
+        {"condition": True, "tol": 0.5},
+        ON,
+        "condition_holds",
+    ),
+    (
+        "a condition just outside it",
+        [0, 1, -0.51],
+        0,
+        {"condition": True, "tol": 0.5},
+        OFF,
+        "condition_fails",
+    ),
+    (
+        "a condition held to the deadline",
+        [0, 1, 0],
+        0,
+        {"condition": True, "deadline": 2017.0},
+        A,
+        "condition_holds",
+    ),
+    ("no decline, held so far", [5, 6, 5], 5, {"hold": True}, ON, "holding_level"),
+    ("no decline, fallen", [5, 6, 4.9], 5, {"hold": True}, OFF, "level_not_held"),
+    ("no decline, within tolerance", [5, 6, 4.8], 5, {"hold": True, "tol": 0.2}, ON, "holding_level"),
+    ("no decline, to the deadline", [5, 6, 5], 5, {"hold": True, "deadline": 2017.0}, A, "level_held"),
+    ("no decline, less is better", [5, 4, 5.1], 5, {"hold": True, "direction": -1}, OFF, "level_not_held"),
+    (
+        "maintain every year, steady",
+        [5, 5, 5],
+        math.nan,
+        {"direction": 0, "every_year": True},
+        ON,
+        "held_steady",
+    ),
+    (
+        "maintain every year, within tolerance",
+        [5, 5.5, 4.5],
+        math.nan,
+        {"direction": 0, "every_year": True, "tol": 0.5},
+        ON,
+        "held_steady",
+    ),
+    (
+        "maintain every year, outside",
+        [5, 5, 5.6],
+        math.nan,
+        {"direction": 0, "every_year": True, "tol": 0.5},
+        OFF,
+        "not_held_steady",
+    ),
+    ("improve every year, steady", [5, 5, 5], math.nan, {"every_year": True}, OFF, "not_every_year"),
+    (
+        "improve every year, to the deadline",
+        [5, 6, 7],
+        math.nan,
+        {"every_year": True, "deadline": 2017.0},
+        A,
+        "met_every_year",
+    ),
+    ("a zero baseline", [0, 1, 2], 0, {"undefined": "zero_baseline"}, NA, "zero_baseline"),
+    ("a target value missing here", [5, 6, 7], math.nan, {}, NA, "target_value_missing"),
+]
+
+
+@pytest.mark.parametrize(
+    ("values", "goal", "kw", "status", "reason"),
+    [b[1:] for b in BOUNDARIES],
+    ids=[b[0] for b in BOUNDARIES],
+)
+def test_default_policy_boundaries(
+    values: list[float], goal: float, kw: dict[str, Any], status: Status, reason: str
+) -> None:
+    got, why, _ = single(values, goal, **kw)
+    assert (got, why) == (status, reason)
+
+
+def test_the_path_s_value_is_a_fact_a_sentence_can_cite() -> None:
+    _, why, j = single([100, 110, 120], 200)
+    assert why == "ahead_of_path" and j.facts["path"][0] == pytest.approx(120.0)
+    _, why, j = single([100, 120, 140], 140)
+    assert why == "met" and np.isnan(j.facts["path"][0])
+
+
+def test_the_projection_does_not_decide_the_status() -> None:
+    # ahead of the path now (120 in 2020), although the trend ends short of 140 by 2025
+    status, why, j = single([100, 130, 125, 124, 123, 122], 140)
+    assert j.projection.value[0] < 140
+    assert (status, why) == (ON, "ahead_of_path")
+    # and behind it, although the trend ends beyond
+    status, why, j = single([100, 101, 102, 110, 118, 119], 140)
+    assert j.projection.value[0] > 140
+    assert (status, why) == (OFF, "behind_path")
+
+
+@pytest.mark.parametrize("policy", POLICIES, ids=lambda p: p.name)
+def test_a_target_value_missing_in_an_area_is_not_a_target_without_value(policy: Any) -> None:
+    """Open SDG's no-target method is for targets that state no value, not for a missing one."""
+    status, why, j = single([100, 110, 130], math.nan, policy=policy)
+    assert (status, why) == (NA, "target_value_missing")
+    assert j.category[0] in {"not_available", "insufficient_data"}
+    status, why, j = single([100, 110, 130], math.nan, every_year=True, policy=OpenSdgPolicy())
+    assert status is ON and j.category[0] == "substantial_progress"
+
+
+@given(synthetic=synthetic_evidence(kinds=False))
+def test_synthetic_a_value_exactly_on_the_path_is_on_track(synthetic: dict[str, Any]) -> None:
+    from regionplan.evaluation.status_policies import required_path
+
+    ev = Evidence(**synthetic)
+    t, _, count = ev.latest()
+    path = required_path(ev, t)
+    values = synthetic["values"].copy()
+    values[:, -1] = path
+    j = DefaultPolicy().judge(attrs.evolve(ev, values=values), PROJECTOR)
+    for i, (s, r) in enumerate(zip(statuses(j), j.reason, strict=True)):
+        if count[i] < 2 or np.isnan(ev.goal[i]) or t[i] >= ev.deadline[i] or ev.every_year[i]:
+            continue
+        assert s in {Status.ON_TRACK, Status.ACHIEVED}, r
+        if s is Status.ON_TRACK:
+            assert r == "ahead_of_path"
+
+
+@given(synthetic=synthetic_evidence(directions=(0,)), closer=st.floats(0.0, 1.0))
+def test_synthetic_maintain_closer_to_the_goal_never_gives_a_worse_status(
+    synthetic: dict[str, Any], closer: float
+) -> None:
+    synthetic["every_year"] = np.zeros_like(synthetic["every_year"])  # judged against the baseline
+    assume(synthetic["values"].shape[1] > 1)
+    goal = synthetic["goal"]
+    values = synthetic["values"].copy()
+    last = values[:, -1]
+    values[:, -1] = np.where(np.isnan(goal), last, last + closer * (goal - last))
+    before = statuses(judge(DefaultPolicy(), synthetic))
+    after = statuses(judge(DefaultPolicy(), {**synthetic, "values": values}))
+    for old, new in zip(before, after, strict=True):
+        assert new.code >= old.code or old is Status.INSUFFICIENT_DATA, (old, new)
+
+
+# -- through evaluate: the property-test findings, recovery, progress, projections ----------------
+
+
+def plan_of(t: Target, direction: Direction = Direction.INCREASE, min_points: int = 5) -> Plan:
+    plan = money_plan("NOK", t)
+    metrics = tuple(
+        attrs.evolve(m, direction=direction, projection_min_points=min_points) for m in plan.metrics
+    )
+    other = Metric("other", Label.of("Other"), "NOK", Direction.INCREASE, sources=(SourceSpec("inline"),))
+    return attrs.evolve(plan, metrics=(*metrics, other))
+
+
+def run(t: Target, values: list[float], *, direction: Direction = Direction.INCREASE, **kw: Any) -> Any:
+    from regionplan.plugins import Extensions, make_plugin_manager
+
+    ext = Extensions.collect(make_plugin_manager(load_entrypoints=False))
+    other = kw.pop("other", [1.0] * len(values))
+    as_of = kw.pop("as_of", "2027-01-01")
+    plan = plan_of(t, direction, **kw)
+    ev = evaluate(plan, {"money": money(values), "other": money(other)}, as_of=as_of, extensions=ext)
+    return ev.target("t")
+
+
+def test_maintain_every_year_holding_steady_is_not_off_track() -> None:
+    r = run(
+        target(kind=TargetKind.ANNUAL_TREND, every_year=True, baseline="2020"),
+        [5, 5, 5],
+        direction=Direction.MAINTAIN,
+    )
+    assert (r.status, r.reason) == (Status.ON_TRACK, "held_steady")
+
+
+def test_a_recovery_point_that_meets_the_goal_keeps_it_achieved() -> None:
+    t = target(kind=TargetKind.RECOVERY, baseline="2020")
+    before, after = run(t, [100, 110, 120]), run(t, [100, 110, 120, 100])
+    assert before.status is after.status is Status.ACHIEVED
+    assert after.shock is None and after.progress is None  # nothing was lost
+    assert "lost" not in after.facts and "regained" not in after.facts
+
+
+def test_a_recovery_without_a_stated_baseline_names_its_periods() -> None:
+    r = run(Target("t", "goal", "money", TargetKind.RECOVERY, deadline="2030"), [100, 80, 90])
+    assert r.baseline is not None and r.baseline.period == "2020"
+    assert r.shock is not None and r.shock.period == "2021"
+    for lang in ("en", "nb"):
+        text = r.explain(lang)
+        assert "  " not in text and " from  " not in text and " fra  " not in text
+        assert "2020" in text and "2021" in text
+
+
+def test_growth_vs_from_a_zero_baseline_says_so_without_warnings() -> None:
+    t = target(kind=TargetKind.GROWTH_VS, other="other", baseline="2020")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        r = run(t, [0, 5, 9], other=[10, 11, 12])
+        zero_other = run(t, [10, 11, 12], other=[0, 5, 9])
+        r.explain("nb"), zero_other.explain("en")
+    assert (r.status, r.reason) == (Status.INSUFFICIENT_DATA, "zero_baseline")
+    assert (zero_other.status, zero_other.reason) == (Status.INSUFFICIENT_DATA, "zero_baseline")
+
+
+def test_no_decline_is_a_level_to_hold() -> None:
+    t = target(change=0.0, baseline="2020")
+    held = run(t, [5, 6, 7])
+    assert (held.status, held.reason) == (Status.ON_TRACK, "holding_level")
+    assert held.progress is None
+    fallen = run(t, [5, 6, 4])
+    assert (fallen.status, fallen.reason) == (Status.OFF_TRACK, "level_not_held")
+    done = run(attrs.evolve(t, deadline="2022"), [5, 6, 7])
+    assert (done.status, done.reason) == (Status.ACHIEVED, "level_held")
+    for r in (held, fallen, done):
+        assert r.explain("nb") and r.explain("en")
+
+
+def test_the_recovery_baseline_is_its_own_and_the_low_point_is_the_shock() -> None:
+    r = run(target(kind=TargetKind.RECOVERY, baseline="2020", shock="2021"), [100, 80, 85, 90, 95])
+    assert r.baseline is not None and (r.baseline.period, r.baseline.value) == ("2020", 100)
+    assert r.shock is not None and (r.shock.period, r.shock.value) == ("2021", 80)
+    assert r.goal == 100
+    assert r.facts["lost"] == 20 and r.facts["regained"] == 15
+    assert r.progress == pytest.approx(0.75)
+    assert r.trajectory[0].period == "2021"  # the path back starts at the low point
+    assert "15 of the 20 lost regained" in r.explain("en")
+    assert "15 av de 20 tapte tatt igjen" in r.explain("nb")
+
+
+def test_progress_is_clipped_and_flagged() -> None:
+    beyond = run(target(change=10.0, baseline="2020"), [100, 105, 130])
+    assert (beyond.progress, beyond.progress_flag) == (1.0, "beyond")
+    away = run(target(change=10.0, baseline="2020"), [100, 105, 90])
+    assert (away.progress, away.progress_flag) == (0.0, "away")
+    part = run(target(change=10.0, baseline="2020"), [100, 102, 104])
+    assert part.progress == pytest.approx(0.4) and part.progress_flag is None
+    # a baseline that already meets the goal leaves no way to cover
+    met = run(target(kind=TargetKind.LEVEL, value=50.0, baseline="2020"), [100, 90, 80])
+    assert met.status is Status.ACHIEVED and met.progress is None
+
+
+_KINDS = st.sampled_from(
+    [
+        {"kind": TargetKind.LEVEL, "value": 50.0},
+        {"kind": TargetKind.CHANGE, "change": 10.0},
+        {"kind": TargetKind.CHANGE, "change": -10.0, "relative": True},
+        {"kind": TargetKind.CHANGE, "change": 0.0},
+        {"kind": TargetKind.ANNUAL_TREND, "change": 2.0},
+        {"kind": TargetKind.ANNUAL_TREND, "every_year": True},
+        {"kind": TargetKind.RECOVERY},
+        {"kind": TargetKind.RECOVERY, "shock": "2021"},
+        {"kind": TargetKind.GROWTH_VS, "other": "other", "tolerance": 0.5},
+        {"kind": TargetKind.LEVEL, "value": 50.0, "policy": "open_sdg"},
+    ]
+)
+
+
+@given(
+    fields=_KINDS,
+    values=st.lists(st.floats(-100, 200).map(lambda x: round(x, 1)), min_size=1, max_size=7),
+    direction=st.sampled_from(list(Direction)),
+)
+def test_synthetic_progress_is_within_its_documented_range(
+    fields: dict[str, Any], values: list[float], direction: Direction
+) -> None:
+    r = run(target(baseline="2020", **fields), values, direction=direction)
+    if r.progress is None:
+        assert r.progress_flag is None
+    else:
+        assert 0.0 <= r.progress <= 1.0
+        assert r.progress_flag in {None, "away", "beyond"}
+        assert r.status is not Status.INSUFFICIENT_DATA
+        assert r.target.kind is not TargetKind.GROWTH_VS and r.target.change != 0.0
+        if r.target.kind is TargetKind.RECOVERY:
+            assert r.shock is not None and r.facts["lost"] > 0
+    if r.progress_flag == "away":
+        assert r.progress == 0.0
+    if r.progress_flag == "beyond":
+        assert r.progress == 1.0
+    assert r.explain("nb") and r.explain("en")
+
+
+def test_no_projection_from_fewer_than_the_minimum_of_observations() -> None:
+    t = target(change=10.0, baseline="2020")
+    few = run(t, [100, 101, 103])
+    assert few.projection is None
+    assert (few.projection_points, few.projection_min_points) == (3, 5)
+    assert "No projection: 3 observations, at least 5 needed." in few.explain("en")
+    assert "Ingen framskriving: 3 observasjoner, minst 5 trengs." in few.explain("nb")
+    allowed = run(t, [100, 101, 103], min_points=3)
+    assert allowed.projection is not None and allowed.projection.n_points == 3
+
+
+def test_a_projection_beyond_the_span_of_its_data_is_indicative() -> None:
+    # five yearly points 2020-2024 span four years
+    values = [100, 101, 103, 104, 106]
+    far = run(target(change=10.0, baseline="2020", deadline="2030"), values, as_of="2026-01-01")
+    near = run(target(change=10.0, baseline="2020", deadline="2027"), values, as_of="2026-01-01")
+    assert far.projection is not None and near.projection is not None
+    assert (far.projection.span_years, far.projection.horizon_years) == (4.0, 6.0)
+    assert far.projection.indicative and not near.projection.indicative
+    assert "Indicative only" in far.explain("en") and "Bare veiledende" in far.explain("nb")
+    assert "Indicative" not in near.explain("en")

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from regionplan.errors import Severity
+from regionplan.errors import Location, Severity
 from regionplan.plan import problems as P
 from regionplan.plan import validation
 from regionplan.plan.files import Validation, validate_plan
@@ -70,7 +70,28 @@ CASES: list[tuple[str, str, str, Severity, str]] = [
         ),
         P.DEADLINE_BEFORE_BASELINE,
         Severity.ERROR,
-        "before or at its baseline",
+        "before its baseline (2031)",
+    ),
+    (
+        "deadline at baseline",
+        plan_text(
+            targets=target().replace("kind: level, value: 10,", "kind: change, change: 5, baseline: '2030',")
+        ),
+        P.DEADLINE_AT_BASELINE,
+        Severity.ERROR,
+        "deadline at its baseline (2030)",
+    ),
+    (
+        "deadline at baseline, written as another period ending at the same time",
+        plan_text(
+            targets=target().replace(
+                "kind: level, value: 10, deadline: '2030'",
+                "kind: change, change: 5, baseline: '2029Q4', deadline: '2029'",
+            )
+        ),
+        P.DEADLINE_AT_BASELINE,
+        Severity.ERROR,
+        "2029 and 2029Q4 stand at the same point in time",
     ),
     (
         "metric without direction",
@@ -120,6 +141,34 @@ CASES: list[tuple[str, str, str, Severity, str]] = [
         P.CODE_NOT_VALID,
         Severity.ERROR,
         "0235 ceased to be valid",
+    ),
+    (
+        "code used after its end date",
+        plan_text(
+            head=HEAD.replace(
+                '[{code: "3209", from: 2024-01-01}]',
+                '[{code: "0239", until: 2020-12-31}, {code: "3037", from: 2021-01-01, until: 2023-12-31}, '
+                '{code: "3242", from: 2024-01-01}]',
+            ).replace("start: 2024", "start: 2019"),
+            targets=target(),
+        ),
+        P.CODE_NOT_VALID,
+        Severity.ERROR,
+        "0239 ceased to be valid after 2019-12-31",
+    ),
+    (
+        "another municipality's code (Hurdal given Hole's 3038)",
+        plan_text(
+            head=HEAD.replace(
+                '[{code: "3209", from: 2024-01-01}]',
+                '[{code: "0239", until: 2019-12-31}, {code: "3038", from: 2020-01-01, until: 2023-12-31}, '
+                '{code: "3242", from: 2024-01-01}]',
+            ).replace("start: 2024", "start: 2019"),
+            targets=target(),
+        ),
+        P.CODE_LINEAGE,
+        Severity.ERROR,
+        "the records say 0239 became 3037 (Hurdal) on 2020-01-01",
     ),
     (
         "code gap",
@@ -411,3 +460,185 @@ def test_an_action_inherits_responsible_from_its_action_item(tmp_path: Path, ext
     v = validate(tmp_path, plan_text(elements=elements, targets=target()), extensions)
     assert P.NO_RESPONSIBLE not in {p.code for p in v.problems}
     assert P.EMPTY_ACTION not in {p.code for p in v.problems}
+
+
+# -- every repeated id, each at its own place ------------------------------------------------
+
+ELEMENT = "  - {{id: {id}, kind: sub_goal, title: {title}, contributes_to: [goal]}}\n"
+
+
+def _line(text: str, needle: str) -> int:
+    """The 1-based line of ``text`` that holds ``needle``."""
+    (n,) = [i for i, line in enumerate(text.splitlines(), start=1) if needle in line]
+    return n
+
+
+def _at(text: str, needle: str) -> Location:
+    """Where ``needle`` starts in ``plan.yaml`` written from ``text``."""
+    n = _line(text, needle)
+    return Location("plan.yaml", n, text.splitlines()[n - 1].index(needle) + 1)
+
+
+def _rp101(v: Validation) -> list[tuple[str, int | None, int | None]]:
+    return sorted(
+        (p.location.file, p.location.line, p.location.column)
+        for p in v.problems
+        if p.code == P.DUPLICATE_ID and p.location is not None
+    )
+
+
+def test_three_uses_of_one_id_give_a_problem_at_each_repeat(tmp_path: Path, extensions: Any) -> None:
+    elements = GOALS + "".join(ELEMENT.format(id="a", title=t) for t in ("A1", "A2", "A3"))
+    text = plan_text(elements=elements, targets=target())
+    v = validate(tmp_path, text, extensions)
+    hits = [p for p in v.problems if p.code == P.DUPLICATE_ID]
+    a1, a2, a3 = (_line(text, f"title: {t},") for t in ("A1", "A2", "A3"))
+    assert _rp101(v) == [("plan.yaml", a2, 5), ("plan.yaml", a3, 5)]  # the first use is no repeat
+    assert [p.message for p in hits] == [
+        f"the id 'a' is used 3 times: here by an element (use {n} of 3), "
+        f"first by an element at plan.yaml:{a1}:5"
+        for n in (2, 3)
+    ]
+    assert all(p.is_error and "rename all but one" in p.hint for p in hits)
+
+
+def test_two_pairs_of_duplicates_give_one_problem_each(tmp_path: Path, extensions: Any) -> None:
+    elements = GOALS + "".join(
+        ELEMENT.format(id=i, title=t) for i, t in (("a", "A1"), ("b", "B1"), ("a", "A2"), ("b", "B2"))
+    )
+    text = plan_text(elements=elements, targets=target())
+    v = validate(tmp_path, text, extensions)
+    a1, b1, a2, b2 = (_line(text, f"title: {t},") for t in ("A1", "B1", "A2", "B2"))
+    assert _rp101(v) == [("plan.yaml", a2, 5), ("plan.yaml", b2, 5)]
+    messages = sorted(p.message for p in v.problems if p.code == P.DUPLICATE_ID)
+    assert messages == [
+        f"the id 'a' is used twice: here by an element, first by an element at plan.yaml:{a1}:5",
+        f"the id 'b' is used twice: here by an element, first by an element at plan.yaml:{b1}:5",
+    ]
+
+
+def test_repeated_ids_across_files_and_kinds(tmp_path: Path, extensions: Any) -> None:
+    main = plan_text(targets=target()).replace("metrics:\n", "include: [more.yaml]\nmetrics:\n", 1)
+    (tmp_path / "more.yaml").write_text(
+        "elements:\n"
+        "  - {id: goal, kind: sub_goal, title: Again, contributes_to: [vision]}\n"
+        "metrics:\n"
+        f"  - {{id: r, title: Region, unit: job, direction: increase, source: {SOURCE}}}\n",
+        encoding="utf-8",
+    )
+    v = validate(tmp_path, main, extensions)
+    found = {
+        (p.location.file, p.location.line, p.location.column): p.message
+        for p in v.problems
+        if p.code == P.DUPLICATE_ID and p.location is not None
+    }
+    goal, region = _line(main, "id: goal,"), _line(main, "id: r")
+    assert found == {
+        ("more.yaml", 2, 5): "the id 'goal' is used twice: here by an element, "
+        f"first by an element at plan.yaml:{goal}:5",
+        # the region's id counts too: an area named 'r' would be ambiguous
+        (
+            "more.yaml",
+            4,
+            5,
+        ): f"the id 'r' is used twice: here by a metric, first by a region at plan.yaml:{region}:3",
+    }
+
+
+# -- deadline against baseline, at the boundary --------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("baseline", "deadline", "code"),
+    [
+        ("2029Q4", "2030Q1", None),  # one quarter later: fine
+        ("2029Q4", "2029", P.DEADLINE_AT_BASELINE),  # both end on 1 January 2030
+        ("2029Q4", "2030-01-01", P.DEADLINE_AT_BASELINE),  # the day the quarter ends at
+        ("2030", "2030", P.DEADLINE_AT_BASELINE),
+        ("2030", "2030Q4", P.DEADLINE_AT_BASELINE),
+        ("2030", "2030Q3", P.DEADLINE_BEFORE_BASELINE),
+        ("2030-01-02", "2030-01-01", P.DEADLINE_BEFORE_BASELINE),
+    ],
+)
+def test_deadline_against_baseline_boundaries(
+    tmp_path: Path, extensions: Any, baseline: str, deadline: str, code: str | None
+) -> None:
+    text = plan_text(
+        targets=target().replace(
+            "kind: level, value: 10, deadline: '2030'",
+            f"kind: change, change: 5, baseline: '{baseline}', deadline: '{deadline}'",
+            1,
+        )
+    )
+    v = validate(tmp_path, text, extensions)
+    codes = [p.code for p in v.problems if p.code in {P.DEADLINE_AT_BASELINE, P.DEADLINE_BEFORE_BASELINE}]
+    assert codes == ([code] if code else [])
+    assert v.ok is (code is None)
+
+
+# -- member codes against the change records -------------------------------------------------
+
+
+def _member(codes: str, start: int = 2019) -> str:
+    return HEAD.replace('[{code: "3209", from: 2024-01-01}]', codes).replace("start: 2024", f"start: {start}")
+
+
+@pytest.mark.parametrize(
+    "codes",
+    [
+        # a merger: Asker, Røyken and Hurum became 3025 Asker, which became 3203
+        '[{code: "0220", until: 2019-12-31}, {code: "0627", until: 2019-12-31}, '
+        '{code: "0628", until: 2019-12-31}, {code: "3025", from: 2020-01-01, until: 2023-12-31}, '
+        '{code: "3203", from: 2024-01-01}]',
+        # a split: Haram went into 1507 Ålesund in 2020 and came out as 1580 in 2024
+        '[{code: "1534", until: 2019-12-31}, {code: "1507", from: 2020-01-01, until: 2023-12-31}, '
+        '{code: "1580", from: 2024-01-01}]',
+        # the example's Hurdal, in order and out of order
+        '[{code: "0239", until: 2019-12-31}, {code: "3037", from: 2020-01-01, until: 2023-12-31}, '
+        '{code: "3242", from: 2024-01-01}]',
+        '[{code: "3242", from: 2024-01-01}, {code: "3037", from: 2020-01-01, until: 2023-12-31}, '
+        '{code: "0239", until: 2019-12-31}]',
+    ],
+    ids=["merger", "split", "hurdal", "hurdal-unordered"],
+)
+def test_member_codes_that_follow_the_records_pass(tmp_path: Path, extensions: Any, codes: str) -> None:
+    v = validate(tmp_path, plan_text(head=_member(codes), targets=target()), extensions)
+    assert v.problems == (), [str(p) for p in v.problems]
+
+
+def test_another_municipality_s_code_is_reported_once_at_that_code(tmp_path: Path, extensions: Any) -> None:
+    codes = (
+        '[{code: "0239", until: 2019-12-31}, {code: "3038", from: 2020-01-01, until: 2023-12-31}, '
+        '{code: "3242", from: 2024-01-01}]'
+    )
+    v = validate(tmp_path, plan_text(head=_member(codes), targets=target()), extensions)
+    # 3038 is valid in 2020-2023, only not Hurdal's; 3242 does follow Hurdal's 0239
+    assert [p.code for p in v.problems] == [P.CODE_LINEAGE]
+    (p,) = v.problems
+    assert p.location == _at(plan_text(head=_member(codes)), '"3038"')
+    assert p.message == (
+        "Ullensaker: the code 3038 (Hole) does not follow 0239 (Hurdal): "
+        "the records say 0239 became 3037 (Hurdal) on 2020-01-01"
+    )
+    assert p.hint == "list the code 0239 became, or check that 3038 is this municipality's"
+
+
+def test_a_code_used_after_its_end_date_is_reported_at_that_code(tmp_path: Path, extensions: Any) -> None:
+    codes = '[{code: "0239"}]'  # open-ended: runs past 2019
+    v = validate(tmp_path, plan_text(head=_member(codes), targets=target()), extensions)
+    (p,) = [p for p in v.problems if p.code == P.CODE_NOT_VALID]
+    assert p.message == "Ullensaker: the code 0239 ceased to be valid after 2019-12-31"
+    assert p.hint == "add 'until: 2019-12-31' and list its successor (3037)"
+    assert p.location == _at(plan_text(head=_member(codes)), '"0239"')
+
+
+def test_every_code_validation_produces_is_in_the_catalogue() -> None:
+    from click.testing import CliRunner
+
+    from regionplan.cli import cli
+
+    produced = {c[2] for c in CASES}
+    assert produced - set(P.CATALOGUE) == set()
+    for code, short in ((P.DEADLINE_AT_BASELINE, "deadline-at-baseline"), (P.CODE_LINEAGE, "code-lineage")):
+        result = CliRunner().invoke(cli, ["problems", code])
+        assert result.exit_code == 0 and result.output.startswith(f"{code}  {short} ")

@@ -109,6 +109,9 @@ def regionplan_register_status_policies(register: Callable[..., None]) -> None:
 def regionplan_register_rollup_policies(register: Callable[..., None]) -> None:
     """Add a roll-up policy: how a goal's status follows from its children.
 
+    A policy decides the status and score; the coverage, the mix of the measured children
+    and the caveats are computed by the base class for every policy.
+
     :param register: call as ``register(name, policy)`` with a
         :class:`regionplan.evaluation.rollup.RollupPolicy`.
     """

@@ -265,16 +265,16 @@ def test_gardermoregionen_cold_run_asks_each_ssb_table_once(ssb: FakeSsb, tmp_pa
     ssb.tables.pop("07459")  # the fake server's 07459 is synthetic: not for the example
     plan = regionplan.load_plan(EXAMPLE)
     tables = {m.id: s.query["table"] for m in plan.metrics for s in m.sources if s.name == "ssb"}
-    assert sorted(set(tables.values())) == ["07459", "08316", "11618", "13470"]
+    assert sorted(set(tables.values())) == ["07459", "08316", "09429", "11618", "13470"]
     context = SourceContext(
         base_dir=EXAMPLE,
         cache_dir=tmp_path / "cache",
         options={"ssb": {"base_url": ssb.base_url, "max_retries": 0}},
     )
     result = regionplan.evaluate(plan, as_of="2025-06-30", context=context)
-    for table in ("07459", "11618", "13470", "08316"):
+    for table in ("07459", "11618", "13470", "08316", "09429"):
         assert ssb.count(f"/tables/{table}/") == 1, table  # metrics of one table share a request
-    assert ssb.count("/metadata") == 0 and ssb.count() == 4
+    assert ssb.count("/metadata") == 0 and ssb.count() == 5
     with_copies = {"population", "jobs", "population_15_74", "employed_residents"}
     for metric, table in tables.items():
         data = result.data[metric]

@@ -6,7 +6,10 @@ can answer them with one download per table), turns them into
 :class:`~regionplan.data.series.Series`, maps municipality codes to the members'
 current vintage (:mod:`regionplan.data.areas`), aggregates members to the region by
 each metric's rule, and computes derived metrics. A metric whose data cannot be
-had keeps the reasons, so the evaluation can say "insufficient data" and why.
+had keeps the reasons, so the evaluation can say "insufficient data" and why. Every
+metric keeps its :class:`~regionplan.data.attempts.DataOrigin`: the source that delivered
+and the sources that failed before it, each failure with a
+:class:`~regionplan.data.attempts.FailureKind` (:mod:`regionplan.data.attempts`).
 
 :func:`build_dataset` does the same from series you already hold (tests,
 notebooks, benchmarks), skipping the sources.
@@ -24,15 +27,25 @@ import numpy as np
 
 from regionplan.data import derived
 from regionplan.data.areas import CodeMapping, aggregate
+from regionplan.data.attempts import DataOrigin, FailureKind, SourceFailure, merge_origins
+from regionplan.data.fetching import NO_SOURCE, Fetched, fetch_sources
 from regionplan.data.series import Observations, Provenance, Series
-from regionplan.data.sources import SourceContext, SourceRequest
-from regionplan.errors import DataSourceError, PluginError, RegionplanError
+from regionplan.data.sources import SourceContext
+from regionplan.errors import RegionplanError
 from regionplan.plan import expressions
 from regionplan.plan.codes import CodeChanges
 from regionplan.plan.model import Metric, Plan
 from regionplan.plan.units import parse_unit
 
-__all__ = ["DataSet", "MetricData", "build_dataset", "fetch_data", "fetch_observations"]
+__all__ = [
+    "DataSet",
+    "Fetched",
+    "MetricData",
+    "build_dataset",
+    "fetch_data",
+    "fetch_observations",
+    "fetch_sources",
+]
 
 
 @attrs.frozen(eq=False)
@@ -45,8 +58,11 @@ class MetricData:
         regions: one row per group (the plan's region, or each area evaluated as its own region).
         present: members with data, per group and period (same shape as ``regions.values``).
         n_members: members per group.
-        reasons: why data is missing or partial (source errors, unmapped codes).
+        reasons: why data is missing or partial (source errors, unmapped codes), one
+            sentence each (English; the text of :attr:`failures`).
         notes: what was done to the data on the way (code mapping, assumptions).
+        failures: the same reasons as records, each with its kind code.
+        origin: the source that delivered, and those that failed before it.
     """
 
     metric: str
@@ -56,6 +72,8 @@ class MetricData:
     n_members: np.ndarray
     reasons: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
+    failures: tuple[SourceFailure, ...] = ()
+    origin: DataOrigin = attrs.field(factory=DataOrigin)
 
     @property
     def provenance(self) -> tuple[Provenance, ...]:
@@ -113,72 +131,21 @@ def default_groups(plan: Plan) -> dict[str, tuple[str, ...]]:
 def fetch_observations(
     plan: Plan, *, context: SourceContext | None = None, extensions: Any = None
 ) -> tuple[dict[str, list[Observations]], dict[str, list[str]]]:
-    """Ask the sources for every metric with a source.
-
-    A metric's sources are tried in the order the plan lists them; the first that
-    delivers values is used (for example SSB's API when online, else a copied file).
+    """Ask the sources for every metric with a source (see :func:`fetch_sources`).
 
     Returns:
         observations by metric id, and the failures by metric id, one sentence each:
         for a metric without observations they say why it has none; for one with
         observations, which earlier sources failed before one delivered.
     """
-    from regionplan.defaults import default_extensions
-
-    ext = extensions or default_extensions()
-    ctx = context or SourceContext(base_dir=plan.base_dir)
-    areas = tuple(dict.fromkeys(plan.region.all_codes))
-    requests: dict[str, list[tuple[Metric, int, SourceRequest]]] = {}
-    for metric in plan.metrics:
-        for i, spec in enumerate(metric.sources):
-            req = SourceRequest(
-                metric=metric.id,
-                query=spec.query,
-                areas=areas,
-                unit=metric.unit,
-                first_year=None,
-                last_year=None,
-            )
-            requests.setdefault(spec.name, []).append((metric, i, req))
-    instances: dict[str, Any] = {}
-    failures: dict[str, list[str]] = {}
-    for name, reqs in requests.items():
-        try:
-            source = ext.sources.get(name)(ctx)
-            source.prepare([r for _, _, r in reqs])
-            instances[name] = source
-        except (DataSourceError, PluginError) as exc:
-            for metric, _, _ in reqs:
-                failures.setdefault(metric.id, []).append(f"{name}: {exc}")
-    out: dict[str, list[Observations]] = {}
+    fetched = fetch_sources(plan, context=context, extensions=extensions)
     reasons: dict[str, list[str]] = {}
-    try:
-        for metric in plan.metrics:
-            if not metric.sources:
-                continue
-            for i, spec in enumerate(metric.sources):
-                source = instances.get(spec.name)
-                if source is None:
-                    continue
-                req = next(r for m, j, r in requests[spec.name] if m.id == metric.id and j == i)
-                try:
-                    batch = source.fetch(req)
-                except DataSourceError as exc:
-                    failures.setdefault(metric.id, []).append(f"{spec.name}: {exc}")
-                    continue
-                if len(batch) == 0:
-                    failures.setdefault(metric.id, []).append(f"{spec.name}: the source returned no values")
-                    continue
-                out[metric.id] = [batch]
-                break
-            if metric.id not in out:
-                reasons[metric.id] = failures.get(metric.id, ["no source could deliver data"])
-            elif metric.id in failures:
-                reasons[metric.id] = failures[metric.id]
-    finally:
-        for source in instances.values():
-            source.close()
-    return out, reasons
+    for mid, origin in fetched.origins.items():
+        if origin.failed:
+            reasons[mid] = [str(f) for f in origin.failed]
+        elif mid not in fetched.observations:
+            reasons[mid] = [NO_SOURCE]
+    return fetched.observations, reasons
 
 
 def fetch_data(
@@ -189,11 +156,15 @@ def fetch_data(
     groups: Mapping[str, Sequence[str]] | None = None,
 ) -> DataSet:
     """Read every metric of ``plan`` through its sources and build the data set."""
-    observations, failures = fetch_observations(plan, context=context, extensions=extensions)
-    reasons = {k: v for k, v in failures.items() if k not in observations}
-    fallbacks = {
-        k: [f"used a later source after: {'; '.join(v)}"] for k, v in failures.items() if k in observations
-    }
+    fetched = fetch_sources(plan, context=context, extensions=extensions)
+    observations = fetched.observations
+    reasons: dict[str, list[str | SourceFailure]] = {}
+    notes: dict[str, list[str]] = {}
+    for mid, origin in fetched.origins.items():
+        if mid not in observations:
+            reasons[mid] = list(origin.failed) or [SourceFailure(FailureKind.NO_SOURCE, NO_SOURCE, mid)]
+        elif origin.failed:
+            notes[mid] = [f"used a later source after: {'; '.join(str(f) for f in origin.failed)}"]
     raw: dict[str, Series] = {}
     for metric in plan.metrics:
         if metric.id in observations:
@@ -202,10 +173,11 @@ def fetch_data(
                     observations[metric.id], unit=metric.unit, period_spec=metric.period
                 )
             except Exception as exc:  # pint's DimensionalityError and friends
+                text = f"the source's values do not fit '{metric.unit}': {exc}"
                 reasons.setdefault(metric.id, []).append(
-                    f"the source's values do not fit '{metric.unit}': {exc}"
+                    SourceFailure(FailureKind.UNIT_MISMATCH, text, metric.id)
                 )
-    return build_dataset(plan, raw, groups=groups, reasons=reasons, notes=fallbacks)
+    return build_dataset(plan, raw, groups=groups, reasons=reasons, notes=notes, origins=fetched.origins)
 
 
 def build_dataset(
@@ -213,26 +185,34 @@ def build_dataset(
     raw: Mapping[str, Series],
     *,
     groups: Mapping[str, Sequence[str]] | None = None,
-    reasons: Mapping[str, Sequence[str]] | None = None,
+    reasons: Mapping[str, Sequence[str | SourceFailure]] | None = None,
     changes: CodeChanges | None = None,
     allow_partial: bool = False,
     notes: Mapping[str, Sequence[str]] | None = None,
+    origins: Mapping[str, DataOrigin] | None = None,
 ) -> DataSet:
     """Build a data set from raw member series (any code vintage) by metric id.
 
     Args:
         raw: series of metrics with sources, by metric id; derived metrics are computed.
         groups: group id -> member codes in the current vintage; default: the plan's region.
-        reasons: known reasons why metrics have no data.
+        reasons: known reasons why metrics have no data, as records with a kind or as
+            sentences (kept with the kind ``failed``).
         changes: municipality code changes (default: the bundled KLASS 131 records).
         allow_partial: give a region a value when only some members have data.
         notes: what happened on the way, by metric id (sources that failed before another delivered).
+        origins: where each metric with sources got its data (:func:`fetch_sources`); derived
+            metrics get their inputs' origins.
     """
     grp = {k: tuple(v) for k, v in (groups or default_groups(plan)).items()}
     members = tuple(dict.fromkeys(c for codes in grp.values() for c in codes))
     vintage = region_vintage(plan)
     mapping = CodeMapping(changes or CodeChanges.bundled(), vintage)
-    why = {k: list(v) for k, v in (reasons or {}).items()}
+    why: dict[str, list[SourceFailure]] = {
+        k: [r if isinstance(r, SourceFailure) else SourceFailure(FailureKind.FAILED, r, k) for r in v]
+        for k, v in (reasons or {}).items()
+    }
+    origin_of = dict(origins or {})
     member_series: dict[str, Series] = {}
     direct: dict[str, Series] = {}
     notes_by_metric: dict[str, list[str]] = {k: list(v) for k, v in (notes or {}).items()}
@@ -246,7 +226,11 @@ def build_dataset(
             try:
                 mapped = mapping.map_series(series, allow_partial=allow_partial)
             except RegionplanError as exc:
-                why.setdefault(metric.id, []).append(f"its area codes could not be mapped: {exc}")
+                why.setdefault(metric.id, []).append(
+                    SourceFailure(
+                        FailureKind.UNMAPPED_CODES, f"its area codes could not be mapped: {exc}", metric.id
+                    )
+                )
                 continue
             series = mapped.series
             flagged = getattr(mapped, "flagged", ())
@@ -266,20 +250,27 @@ def build_dataset(
         if mid in direct and (mid not in member_series or member_series[mid].is_empty):
             rows = direct[mid].select_areas(tuple(grp))
             present = np.where(np.isnan(rows.values), 0, np.array([len(v) for v in grp.values()])[:, None])
-            out[mid] = MetricData(
+            out[mid] = _metric_data(
                 mid,
                 member_series.get(mid, Series.empty(unit)),
                 rows,
                 present,
                 np.array([len(v) for v in grp.values()], dtype=np.int64),
-                tuple(why.get(mid, ())),
+                why.get(mid, ()),
                 ("values given for the region as a whole",),
+                origin_of.get(mid),
             )
             region_series[mid] = rows
             continue
         if mid not in member_series:
             empty = Series.empty(unit)
-            out[mid] = _empty_data(mid, grp, unit, why.get(mid) or ["no data was read for it"])
+            out[mid] = _empty_data(
+                mid,
+                grp,
+                unit,
+                why.get(mid) or [SourceFailure(FailureKind.NO_SOURCE, "no data was read for it", mid)],
+                origin=origin_of.get(mid),
+            )
             region_series[mid] = empty
             continue
         ms = member_series[mid]
@@ -287,37 +278,45 @@ def build_dataset(
             if all(len(v) == 1 for v in grp.values()):
                 agg = aggregate(ms, grp, "sum", allow_partial=allow_partial)
             else:
+                text = (
+                    "this metric does not aggregate from members to a region; ask its source for the region"
+                )
                 out[mid] = _empty_data(
                     mid,
                     grp,
                     unit,
-                    [
-                        "this metric does not aggregate from members "
-                        "to a region; ask its source for the region"
-                    ],
+                    [SourceFailure(FailureKind.NOT_AGGREGATED, text, mid)],
                     members=ms,
+                    origin=origin_of.get(mid),
                 )
                 region_series[mid] = out[mid].regions
                 continue
         elif metric.aggregation == "weighted_mean":
             weight = member_series.get(metric.weight or "")
             if weight is None:
+                text = f"its weight '{metric.weight}' has no data"
                 out[mid] = _empty_data(
-                    mid, grp, unit, [f"its weight '{metric.weight}' has no data"], members=ms
+                    mid,
+                    grp,
+                    unit,
+                    [SourceFailure(FailureKind.NO_WEIGHT, text, mid)],
+                    members=ms,
+                    origin=origin_of.get(mid),
                 )
                 region_series[mid] = out[mid].regions
                 continue
             agg = aggregate(ms, grp, "weighted_mean", weights=weight, allow_partial=allow_partial)
         else:
             agg = aggregate(ms, grp, "sum", allow_partial=allow_partial)
-        out[mid] = MetricData(
+        out[mid] = _metric_data(
             mid,
             ms,
             agg.series,
             agg.present,
             agg.members,
-            tuple(why.get(mid, ())),
+            why.get(mid, ()),
             tuple(notes_by_metric.get(mid, ())),
+            origin_of.get(mid),
         )
         region_series[mid] = agg.series
 
@@ -325,19 +324,27 @@ def build_dataset(
         mid = metric.id
         expr = expressions.parse(metric.derived or "")
         unit = parse_unit(metric.unit)
+        origin = merge_origins(out[r].origin for r in sorted(expr.references) if r in out)
         missing = [r for r in sorted(expr.references) if out.get(r) is None or out[r].regions.is_empty]
         if missing:
-            texts = [
-                f"'{r}' has no data"
-                + (f" ({'; '.join(out[r].reasons)})" if r in out and out[r].reasons else "")
+            failures = [
+                SourceFailure(
+                    FailureKind.INPUT_MISSING,
+                    f"'{r}' has no data"
+                    + (f" ({'; '.join(out[r].reasons)})" if r in out and out[r].reasons else ""),
+                    r,
+                    causes=out[r].failures if r in out else (),
+                )
                 for r in missing
             ]
-            out[mid] = _empty_data(mid, grp, unit, texts)
+            out[mid] = _empty_data(mid, grp, unit, failures, origin=origin)
             continue
         ms = derived.evaluate(expr, {r: out[r].members for r in expr.references}, unit)
         rs = derived.evaluate(expr, {r: out[r].regions for r in expr.references}, unit)
         present, n = _derived_presence(rs, [out[r] for r in expr.references])
-        out[mid] = MetricData(mid, ms.select_areas(members), rs.select_areas(tuple(grp)), present, n)
+        out[mid] = MetricData(
+            mid, ms.select_areas(members), rs.select_areas(tuple(grp)), present, n, origin=origin
+        )
     return DataSet(grp, vintage, out)
 
 
@@ -372,21 +379,47 @@ def _derived_presence(rs: Series, inputs: Sequence[MetricData]) -> tuple[np.ndar
     return np.maximum(present, 0), n
 
 
+def _metric_data(
+    mid: str,
+    members: Series,
+    regions: Series,
+    present: np.ndarray,
+    n_members: np.ndarray,
+    failures: Sequence[SourceFailure],
+    notes: tuple[str, ...] = (),
+    origin: DataOrigin | None = None,
+) -> MetricData:
+    """A metric's data with its failures both as records and as sentences."""
+    return MetricData(
+        mid,
+        members,
+        regions,
+        present,
+        n_members,
+        tuple(str(f) for f in failures),
+        notes,
+        tuple(failures),
+        origin or DataOrigin(),
+    )
+
+
 def _empty_data(
     mid: str,
     grp: Mapping[str, Sequence[str]],
     unit: Any,
-    reasons: Sequence[str],
+    failures: Sequence[SourceFailure],
     members: Series | None = None,
+    origin: DataOrigin | None = None,
 ) -> MetricData:
     empty = Series.empty(unit)
-    return MetricData(
+    return _metric_data(
         mid,
         members if members is not None else empty,
         Series(list(grp), (), np.empty((len(grp), 0)), unit),
         np.zeros((len(grp), 0), dtype=np.int64),
         np.array([len(v) for v in grp.values()], dtype=np.int64),
-        tuple(reasons),
+        failures,
+        origin=origin,
     )
 
 

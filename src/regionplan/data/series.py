@@ -217,13 +217,15 @@ class Series:
 
     def select_areas(self, areas: Sequence[str]) -> Series:
         """The rows of ``areas`` in that order; an area without data gets a row of NaN."""
+        areas = tuple(areas)
+        if areas == self.areas:
+            return attrs.evolve(self, values=self.values.copy())
         index = {a: i for i, a in enumerate(self.areas)}
+        rows = np.fromiter((index.get(a, -1) for a in areas), dtype=np.int64, count=len(areas))
         out = np.full((len(areas), len(self.periods)), np.nan)
-        for j, area in enumerate(areas):
-            i = index.get(area)
-            if i is not None:
-                out[j] = self.values[i]
-        return attrs.evolve(self, areas=tuple(areas), values=out)
+        found = rows >= 0
+        out[found] = self.values[rows[found]]
+        return attrs.evolve(self, areas=areas, values=out)
 
     def until(self, day: dt.date) -> Series:
         """Only the periods whose reference date is on or before ``day``."""

@@ -2,11 +2,13 @@
 
 A :class:`TargetBatch` holds a target's evidence arrays and its judgement for all the
 areas evaluated; :func:`target_result` builds the :class:`~regionplan.evaluation.results.TargetResult`
-of one area from them (points, projection, trajectory, coverage).
+of one area from them (points, projection, trajectory, coverage). Progress is shown
+clipped to [0, 1], with a flag where the share was outside it.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
@@ -16,6 +18,8 @@ import numpy as np
 from regionplan.data.dataset import DataSet
 from regionplan.data.series import Series
 from regionplan.evaluation.evidence import Rows, column_of
+from regionplan.evaluation.freshness import target_age, target_origin
+from regionplan.evaluation.projection import Projection
 from regionplan.evaluation.results import Point, ProjectionResult, TargetResult
 from regionplan.evaluation.status import Judgement, Status
 from regionplan.plan.model import Metric, Target
@@ -35,45 +39,35 @@ class TargetBatch:
     judgement: Judgement
     method: str
     unit: str
+    #: the evaluation date (for the age of the latest figures)
+    as_of: dt.date | None = None
 
 
 def target_result(batch: TargetBatch, i: int, area: str, data: DataSet) -> TargetResult:
     """The result object of one target in one area, from its batch's arrays."""
     rows, j, target, metric = batch.rows, batch.judgement, batch.target, batch.metric
     status = Status.from_code(int(j.status[i]))
-    base = None
-    if np.isfinite(rows.base_value[i]):
-        base = Point(
-            _label_at(rows.periods, rows.times, rows.base_time[i]),
-            float(rows.base_time[i]),
-            float(rows.base_value[i]),
-        )
-    latest = None
-    if np.isfinite(j.latest_value[i]):
-        latest = Point(
-            _label_at(rows.periods, rows.times, j.latest_time[i]),
-            float(j.latest_time[i]),
-            float(j.latest_value[i]),
-        )
+    base = _point(rows, rows.stated_time[i], rows.stated_value[i])
+    start = _point(rows, rows.base_time[i], rows.base_value[i])  # where the required path starts
+    shock = _point(rows, rows.shock_time[i], rows.shock_value[i])
+    latest = _point(rows, j.latest_time[i], j.latest_value[i])
     goal = _f(rows.goal[i])
+    points = 0
     proj = None
-    if j.projection is not None and np.isfinite(j.projection.value[i]):
-        p = j.projection
-        proj = ProjectionResult(
-            p.method,
-            rows.deadline_label or "",
-            float(p.value[i]),
-            float(p.low[i]),
-            float(p.high[i]),
-            float(p.slope[i]),
-            int(p.n_points[i]),
-            p.confidence,
-        )
-    facts = {k: float(v[i]) for k, v in rows.facts.items()}
+    if j.projection is not None:
+        points = int(j.projection.n_points[i])
+        if np.isfinite(j.projection.value[i]):
+            proj = _projection_result(j.projection, i, rows)
+    facts = {k: float(v[i]) for k, v in rows.facts.items() if np.isfinite(v[i])}
+    facts |= {k: float(v[i]) for k, v in j.facts.items() if np.isfinite(v[i])}
     if latest and base:
         facts["change_since_base"] = latest.value - base.value
     if latest and goal is not None:
         facts["gap_to_goal"] = goal - latest.value
+    if shock is not None and latest is not None:
+        # how much of the loss has come back, in the metric's direction
+        facts["regained"] = (metric.direction.sign or 1) * (latest.value - shock.value)
+    progress, flag = _progress(j.progress[i])
     coverage = None
     md = data[metric.id]
     if md.present.size and latest is not None and not target.area:
@@ -91,9 +85,11 @@ def target_result(batch: TargetBatch, i: int, area: str, data: DataSet) -> Targe
         latest=latest,
         goal=goal,
         deadline=rows.deadline_label,
-        progress=_f(j.progress[i]),
+        progress=progress,
         projection=proj,
-        trajectory=_trajectory(base, goal, rows.deadline, rows.periods, metric) if not rows.condition else (),
+        trajectory=_trajectory(start, goal, rows.deadline, rows.periods, metric)
+        if not rows.condition
+        else (),
         history=_history(rows.times, rows.values[i], rows.periods),
         unit=batch.unit,
         policy=j.method,
@@ -104,6 +100,64 @@ def target_result(batch: TargetBatch, i: int, area: str, data: DataSet) -> Targe
         other=batch.other,
         facts=facts,
         coverage=coverage,
+        shock=shock,
+        progress_flag=flag,
+        projection_points=points,
+        projection_min_points=rows.min_points,
+        **_age_and_origin(batch, latest, data, status),
+    )
+
+
+def _age_and_origin(
+    batch: TargetBatch, latest: Point | None, data: DataSet, status: Status
+) -> dict[str, Any]:
+    """The result's fields on the age of its latest figures and where its data came from."""
+    metric, other = batch.metric, batch.other
+    age = target_age(metric, other, data, batch.rows.periods, latest.time if latest else None, batch.as_of)
+    return {
+        "origin": target_origin(metric, other, data),
+        "missing_reasons": data[metric.id].failures if status is Status.INSUFFICIENT_DATA else (),
+        "latest_end": age.latest_end if age else None,
+        "data_age_months": age.age_months if age else None,
+        "next_expected": age.next_expected if age else None,
+        "stale": age.stale if age else False,
+    }
+
+
+def _point(rows: Rows, t: float, value: float) -> Point | None:
+    if not (np.isfinite(t) and np.isfinite(value)):
+        return None
+    return Point(_label_at(rows.periods, rows.times, t), float(t), float(value))
+
+
+def _progress(raw: float) -> tuple[float | None, str | None]:
+    """The share shown, clipped to [0, 1], and whether it was clipped (``away``, ``beyond``)."""
+    if not np.isfinite(raw):
+        return None, None
+    if raw < 0:
+        return 0.0, "away"
+    if raw > 1:
+        return 1.0, "beyond"
+    return float(raw), None
+
+
+def _projection_result(p: Projection, i: int, rows: Rows) -> ProjectionResult:
+    span = horizon = None
+    if p.first is not None and p.last is not None and np.isfinite(p.last[i]):
+        span = float(p.last[i] - p.first[i])
+        horizon = float(rows.deadline - p.last[i])
+    return ProjectionResult(
+        p.method,
+        rows.deadline_label or "",
+        float(p.value[i]),
+        float(p.low[i]),
+        float(p.high[i]),
+        float(p.slope[i]),
+        int(p.n_points[i]),
+        p.confidence,
+        span,
+        horizon,
+        bool(p.indicative(np.full(p.value.shape, rows.deadline))[i]),
     )
 
 

@@ -8,6 +8,9 @@ given), the date of the evaluation, and returns an immutable :class:`Evaluation`
    ``publication_lag_months`` says how long after a period's end its figures come
    out): the baseline, the goal value at the deadline, the time axis;
 2. the target's status policy judges the evidence, using its projection method;
+   a target measured from a base period is judged again, by the same rules, from
+   the base periods of the ``baseline_window`` years before
+   (:mod:`~regionplan.evaluation.sensitivity`);
 3. the goals' statuses roll up from their children through the goal graph.
 
 Everything is computed on arrays: one pass per target across all regions. The evidence
@@ -31,12 +34,14 @@ from regionplan.data.series import Series
 from regionplan.data.sources import SourceContext
 from regionplan.errors import EvaluationError
 from regionplan.evaluation.batch import TargetBatch, target_result
-from regionplan.evaluation.evidence import build_rows, unit_factor
+from regionplan.evaluation.evidence import Rows, build_rows, unit_factor
+from regionplan.evaluation.projection import Projector
 from regionplan.evaluation.results import GoalResult, TargetResult
-from regionplan.evaluation.rollup import ChildStatus
-from regionplan.evaluation.status import Evidence, Status
+from regionplan.evaluation.rollup import MEASURED, ChildStatus, MixArrays, describe_many
+from regionplan.evaluation.sensitivity import SensitivityBatch, baseline_sensitivity
+from regionplan.evaluation.status import Evidence, Judgement, Status, StatusPolicy
 from regionplan.plan.graph import GoalGraph, NodeKind
-from regionplan.plan.model import Plan, TargetKind
+from regionplan.plan.model import Metric, Plan, Target, TargetKind
 from regionplan.plan.periods import Period
 from regionplan.plan.units import parse_unit, unit_label
 
@@ -45,7 +50,11 @@ __all__ = ["Evaluation", "evaluate"]
 
 @attrs.frozen(eq=False)
 class RollupArrays:
-    """Rolled-up statuses of every element in every area, as arrays (one entry per area)."""
+    """Rolled-up statuses of every element in every area, as arrays (one entry per area).
+
+    ``mix`` holds, per element, its coverage, the mix of its measured children and its
+    caveats (:class:`~regionplan.evaluation.rollup.MixArrays`).
+    """
 
     order: tuple[str, ...]
     codes: Mapping[str, np.ndarray]
@@ -53,6 +62,7 @@ class RollupArrays:
     coverage: Mapping[str, np.ndarray]
     measured: Mapping[str, bool]
     children: Mapping[str, tuple[tuple[str, float], ...]]
+    mix: Mapping[str, MixArrays]
 
 
 @attrs.frozen(eq=False)
@@ -71,6 +81,8 @@ class Evaluation:
     batches: tuple[TargetBatch, ...]
     rolled: RollupArrays
     rollup_policy: str
+    #: each target's verdicts from earlier base periods (targets measured from one)
+    sensitivity: Mapping[str, SensitivityBatch] = attrs.field(factory=dict)
 
     @functools.cached_property
     def _area_index(self) -> dict[str, int]:
@@ -83,9 +95,7 @@ class Evaluation:
     @functools.cached_property
     def targets(self) -> tuple[TargetResult, ...]:
         """Every target in every area (built on first use)."""
-        return tuple(
-            target_result(b, i, area, self.data) for b in self.batches for i, area in enumerate(self.areas)
-        )
+        return tuple(self._result(b, i, area) for b in self.batches for i, area in enumerate(self.areas))
 
     @functools.cached_property
     def goals(self) -> tuple[GoalResult, ...]:
@@ -93,6 +103,11 @@ class Evaluation:
         return tuple(
             self._goal(node, i, area) for node in self.rolled.order for i, area in enumerate(self.areas)
         )
+
+    def _result(self, batch: TargetBatch, i: int, area: str) -> TargetResult:
+        result = target_result(batch, i, area, self.data)
+        found = self.sensitivity.get(batch.target.id)
+        return result if found is None else attrs.evolve(result, sensitivity=found.at(i))
 
     def _where(self, area: str | None) -> tuple[str, int]:
         a = area or self.areas[0]
@@ -105,6 +120,7 @@ class Evaluation:
         r = self.rolled
         children = tuple(ChildStatus(c, self._code_of(c, i), w) for c, w in r.children[node])
         score = float(r.scores[node][i])
+        mix = r.mix[node]
         return GoalResult(
             self.graph.obj(node),
             area,
@@ -114,6 +130,9 @@ class Evaluation:
             children,
             self.rollup_policy,
             r.measured[node],
+            mix.mix(i),
+            mix.mix_weight(i),
+            mix.caveats_of(i),
         )
 
     def _code_of(self, node: str, i: int) -> Status:
@@ -131,7 +150,7 @@ class Evaluation:
     def target(self, target_id: str, area: str | None = None) -> TargetResult:
         """The result of one target (in the plan's region by default)."""
         a, i = self._where(area)
-        return target_result(self._batch_index[target_id], i, a, self.data)
+        return self._result(self._batch_index[target_id], i, a)
 
     def status_of(self, node_id: str, area: str | None = None) -> Status:
         """The status of an element or a target."""
@@ -140,7 +159,7 @@ class Evaluation:
 
     def targets_in(self, area: str | None = None) -> tuple[TargetResult, ...]:
         a, i = self._where(area)
-        return tuple(target_result(b, i, a, self.data) for b in self.batches)
+        return tuple(self._result(b, i, a) for b in self.batches)
 
     def goals_in(self, area: str | None = None) -> tuple[GoalResult, ...]:
         a, i = self._where(area)
@@ -191,6 +210,9 @@ class Evaluation:
         return pd.DataFrame.from_records(self.to_records())
 
     def goals_frame(self) -> Any:
+        """The goal results as a pandas DataFrame: one row per element and area, with the
+        coverage, the number of measured children per status (``achieved``, ``on_track``,
+        ``off_track``) and the caveats (comma-separated keys)."""
         import pandas as pd
 
         return pd.DataFrame.from_records(
@@ -202,6 +224,8 @@ class Evaluation:
                     "status": g.status.value,
                     "score": g.score,
                     "coverage": g.coverage,
+                    **{s.value: g.mix.get(s, 0) for s in MEASURED},
+                    "caveats": ",".join(g.caveats),
                 }
                 for g in self.goals
             ]
@@ -262,6 +286,7 @@ def evaluate(
     graph = GoalGraph.from_plan(plan)
     metrics = {m.id: m for m in plan.metrics}
     batches: list[TargetBatch] = []
+    sensitivity: dict[str, SensitivityBatch | None] = {}
     as_of_time = Period.instant(day).time
     for target in plan.targets:
         metric = metrics[target.metric]
@@ -271,26 +296,62 @@ def evaluate(
             projector = ext.projections.get(target.projection)
         except Exception as exc:
             raise EvaluationError(str(exc)) from exc
-        n = len(areas)
-        evidence = Evidence(
-            times=rows.times,
-            values=rows.values,
-            direction=np.full(n, metric.direction.sign),
-            base_time=rows.base_time,
-            base_value=rows.base_value,
-            goal=rows.goal,
-            deadline=np.full(n, rows.deadline),
-            tolerance=np.full(n, target.tolerance * unit_factor(target.value_unit, metric)),
-            every_year=np.full(n, rows.every_year),
-            condition=np.full(n, rows.condition),
-            as_of=as_of_time,
-        )
-        judgement = policy.judge(evidence, projector)
+        judgement = policy.judge(_evidence(rows, target, metric, as_of_time), projector)
         unit = "pp" if target.kind is TargetKind.GROWTH_VS else unit_label(parse_unit(metric.unit))
         other = metrics.get(target.other or "")
-        batches.append(TargetBatch(target, metric, other, rows, judgement, projector.name, unit))
+        batches.append(TargetBatch(target, metric, other, rows, judgement, projector.name, unit, day))
+        # the same reading and judging from earlier base periods, all areas at once
+        sensitivity[target.id] = baseline_sensitivity(
+            target,
+            metric,
+            rows,
+            judgement,
+            rows_for=functools.partial(_rows_for, plan, metric, dataset, areas, day, other),
+            judge=functools.partial(_judge_rows, policy, projector, metric, as_of_time),
+        )
     rolled = _roll_up(graph, len(areas), batches, ext, rollup)
-    return Evaluation(plan, graph, dataset, day, areas, tuple(batches), rolled, rollup)
+    found = {k: v for k, v in sensitivity.items() if v is not None}
+    return Evaluation(plan, graph, dataset, day, areas, tuple(batches), rolled, rollup, found)
+
+
+def _evidence(rows: Rows, target: Target, metric: Metric, as_of_time: float) -> Evidence:
+    """What the target's policy judges, from its rows."""
+    n = rows.values.shape[0]
+    return Evidence(
+        times=rows.times,
+        values=rows.values,
+        direction=np.full(n, metric.direction.sign),
+        base_time=rows.base_time,
+        base_value=rows.base_value,
+        goal=rows.goal,
+        deadline=np.full(n, rows.deadline),
+        tolerance=np.full(n, target.tolerance * unit_factor(target.value_unit, metric)),
+        every_year=np.full(n, rows.every_year),
+        condition=np.full(n, rows.condition),
+        as_of=as_of_time,
+        hold=np.full(n, rows.hold),
+        min_points=np.full(n, rows.min_points),
+        undefined=rows.undefined,
+    )
+
+
+def _rows_for(
+    plan: Plan,
+    metric: Metric,
+    dataset: DataSet,
+    areas: Sequence[str],
+    day: dt.date,
+    other: Metric | None,
+    target: Target,
+) -> Rows:
+    return build_rows(plan, target, metric, dataset, areas, day, other)
+
+
+def _judge_rows(
+    policy: StatusPolicy, projector: Projector, metric: Metric, as_of_time: float, rows: Rows, target: Target
+) -> Judgement:
+    """The target's policy applied to its rows (as for the stated baseline)."""
+    return policy.judge(_evidence(rows, target, metric, as_of_time), projector)
 
 
 def _as_date(value: dt.date | str | None) -> dt.date:
@@ -317,6 +378,7 @@ def _roll_up(
     codes: dict[str, np.ndarray] = {b.target.id: b.judgement.status.astype(np.int8) for b in batches}
     scores: dict[str, np.ndarray] = {}
     coverage: dict[str, np.ndarray] = {}
+    mix: dict[str, MixArrays] = {}
     measured: dict[str, bool] = {}
     children_of: dict[str, tuple[tuple[str, float], ...]] = {}
     order: list[str] = []
@@ -331,8 +393,11 @@ def _roll_up(
         else:
             stacked = np.zeros((0, n_areas), dtype=np.int8)
             weights = np.zeros(0)
-        codes[node], scores[node], coverage[node] = policy.combine_many(stacked, weights)
+        codes[node], scores[node], _ = policy.combine_many(stacked, weights)
+        # What the status rests on is described alike for every policy (a plugin may get it wrong).
+        mix[node] = describe_many(stacked, weights)
+        coverage[node] = mix[node].coverage
         children_of[node] = children
         order.append(node)
     element_codes = {k: v for k, v in codes.items() if k in measured}
-    return RollupArrays(tuple(order), element_codes, scores, coverage, measured, children_of)
+    return RollupArrays(tuple(order), element_codes, scores, coverage, measured, children_of, mix)

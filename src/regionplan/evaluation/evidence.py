@@ -5,6 +5,11 @@ Only what was published by the evaluation date counts (a metric's
 From that :func:`build_rows` finds the baseline, the goal value at the deadline and the
 time axis for every kind of target (level, change, annual trend, recovery, growth
 against another metric), one array operation across all areas.
+
+A target is judged from the point its required path starts: its baseline, except for a
+recovery after a loss, whose path starts at the low point (the shock) and leads back to
+the level of the baseline. Without a loss (no value after the baseline below its level)
+a recovery has no shock, and is judged from its baseline.
 """
 
 from __future__ import annotations
@@ -43,7 +48,17 @@ def _add_months(day: dt.date, months: int) -> dt.date:
 
 @attrs.frozen(eq=False)
 class Rows:
-    """Evidence arrays for one target across all areas, before judging."""
+    """Evidence arrays for one target across all areas, before judging.
+
+    ``base_time`` and ``base_value`` are where the target is judged from (for a recovery
+    after a loss, the shock); ``stated_time`` and ``stated_value`` the target's own
+    baseline (for a recovery, the level before the shock); ``shock_time`` and
+    ``shock_value`` the low point of a recovery where there was a loss (``NaN``
+    elsewhere). ``hold``: the target keeps a level (a change of zero). ``min_points``:
+    the fewest observations a projection is made from. ``undefined``: a reason code
+    where the evidence cannot be judged as built (see
+    :class:`~regionplan.evaluation.status.Evidence`).
+    """
 
     times: np.ndarray
     values: np.ndarray
@@ -57,6 +72,23 @@ class Rows:
     condition: bool
     facts: dict[str, np.ndarray]
     missing: tuple[str, ...]
+    stated_time: np.ndarray = attrs.field(
+        default=attrs.Factory(lambda self: self.base_time.copy(), takes_self=True)
+    )
+    stated_value: np.ndarray = attrs.field(
+        default=attrs.Factory(lambda self: self.base_value.copy(), takes_self=True)
+    )
+    shock_time: np.ndarray = attrs.field(
+        default=attrs.Factory(lambda self: np.full(self.base_time.shape, np.nan), takes_self=True)
+    )
+    shock_value: np.ndarray = attrs.field(
+        default=attrs.Factory(lambda self: np.full(self.base_time.shape, np.nan), takes_self=True)
+    )
+    hold: bool = False
+    min_points: int = 5
+    undefined: np.ndarray = attrs.field(
+        default=attrs.Factory(lambda self: np.full(self.base_time.shape, "", dtype=object), takes_self=True)
+    )
 
 
 def _time_of(label: str | None, metric: Metric) -> Period | None:
@@ -132,7 +164,14 @@ def build_rows(
     factor = unit_factor(target.value_unit, metric)
     every_year = False
     condition = False
+    stated_time, stated_value = base_time.copy(), base_value.copy()
+    shock_time, shock_value = np.full(n, np.nan), np.full(n, np.nan)
+    undefined = np.full(n, "", dtype=object)
     kind = target.kind
+    # a change of zero keeps a level; a percentage of a zero baseline is no target at all
+    hold = kind in {TargetKind.CHANGE, TargetKind.ANNUAL_TREND} and target.change == 0
+    if target.relative and target.change and kind in {TargetKind.CHANGE, TargetKind.ANNUAL_TREND}:
+        undefined[base_value == 0] = "zero_baseline"
     if kind in {TargetKind.LEVEL, TargetKind.MILESTONE}:
         goal[:] = (target.value or 0.0) * factor
     elif kind is TargetKind.CHANGE:
@@ -150,32 +189,20 @@ def build_rows(
             goal = base_value + target.change * factor * years
     elif kind is TargetKind.RECOVERY:
         goal = base_value.copy()
-        shock_col = column_of(series, _time_of(target.shock, metric)) if target.shock else None
-        if shock_col is None and base_col is not None:
-            # the worst point after the baseline
-            sign = metric.direction.sign or 1
-            after = np.where(times[None, :] > times[base_col], values * sign, np.nan)
-            with np.errstate(all="ignore"):
-                worst = np.where(
-                    np.all(np.isnan(after), axis=1),
-                    -1,
-                    np.nanargmin(np.where(np.isnan(after), np.inf, after), axis=1),
-                )
-            shock_cols = worst
-        else:
-            shock_cols = np.full(n, -1 if shock_col is None else shock_col)
-        has = shock_cols >= 0
-        rows = np.arange(n)
-        base_time = np.where(has, times[np.maximum(shock_cols, 0)] if times.size else np.nan, np.nan)
-        shock_value = np.where(
-            has, values[rows, np.maximum(shock_cols, 0)] if values.size else np.nan, np.nan
-        )
-        facts = {"pre_shock": goal.copy(), "shock": shock_value, "fall": shock_value - goal}
-        base_value = shock_value
+        shock_time, shock_value = _shock(series, target, metric, base_col, goal)
+        fall = shock_value - goal  # NaN where there was no loss
+        facts = {"pre_shock": goal.copy(), "shock": shock_value, "fall": fall, "lost": np.abs(fall)}
+        loss = np.isfinite(shock_value)
+        base_time = np.where(loss, shock_time, base_time)
+        base_value = np.where(loss, shock_value, base_value)
     elif kind is TargetKind.GROWTH_VS:
         assert other is not None
-        values, periods, times = _growth_gap(series, data, other, areas, as_of, base_col, target)
-        base_value = np.zeros(n) if base_col is not None else np.full(n, np.nan)
+        values, periods, times, undefined = _growth_gap(series, data, other, areas, as_of, base_col, target)
+        base_value = np.full(n, np.nan)
+        if base_col is not None:
+            observed = np.isfinite(values[:, base_col]) | (undefined != "")
+            base_value = np.where(observed, 0.0, np.nan)
+        stated_value = base_value.copy()
         goal = np.zeros(n)
         condition = True
     return Rows(
@@ -191,7 +218,42 @@ def build_rows(
         condition,
         facts,
         missing,
+        stated_time,
+        stated_value,
+        shock_time,
+        shock_value,
+        hold,
+        metric.projection_min_points,
+        undefined,
     )
+
+
+def _shock(
+    series: Series, target: Target, metric: Metric, base_col: int | None, level: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """The low point of a recovery target per area: time and value, ``NaN`` where there was no loss.
+
+    The ``shock`` period when it is observed, else the worst point after the baseline.
+    Only a value below the baseline's level (in the metric's direction) is a loss.
+    """
+    n = series.values.shape[0]
+    none = (np.full(n, np.nan), np.full(n, np.nan))
+    if base_col is None or not series.periods:
+        return none
+    times, values = series.times, series.values
+    sign = metric.direction.sign or 1
+    named = column_of(series, _time_of(target.shock, metric)) if target.shock else None
+    if named is not None:
+        cols = np.full(n, named)
+    else:
+        after = np.where(times[None, :] > times[base_col], values * sign, np.inf)
+        after = np.where(np.isnan(after), np.inf, after)
+        cols = np.where(np.isfinite(after).any(axis=1), np.argmin(after, axis=1), -1)
+    rows = np.arange(n)
+    value = np.where(cols >= 0, values[rows, np.maximum(cols, 0)], np.nan)
+    with np.errstate(invalid="ignore"):
+        loss = (cols >= 0) & (sign * value < sign * level)
+    return np.where(loss, times[np.maximum(cols, 0)], np.nan), np.where(loss, value, np.nan)
 
 
 def _growth_gap(
@@ -202,24 +264,30 @@ def _growth_gap(
     as_of: dt.date,
     base_col: int | None,
     target: Target,
-) -> tuple[np.ndarray, tuple[Period, ...], np.ndarray]:
+) -> tuple[np.ndarray, tuple[Period, ...], np.ndarray, np.ndarray]:
     """Growth of the metric minus growth of ``other`` since the baseline, in percentage points.
 
     The two are aligned on the time axis: a Q4 count meets the next 1 January count.
+    Where either baseline value is zero, growth is undefined: the gap is ``NaN`` and the
+    last array says ``zero_baseline`` there.
     """
     o = _available(data[other.id].regions.select_areas(areas), as_of, other.publication_lag_months)
     n = len(areas)
+    undefined = np.full(n, "", dtype=object)
     if base_col is None or not o.periods:
-        return np.full((n, len(series.periods)), np.nan), series.periods, series.times
+        return np.full((n, len(series.periods)), np.nan), series.periods, series.times, undefined
     o_index = {round(p.time, 6): j for j, p in enumerate(o.periods)}
     cols = np.array([o_index.get(round(p.time, 6), -1) for p in series.periods])
     ov = np.full(series.values.shape, np.nan)
     ok = cols >= 0
     ov[:, ok] = o.values[:, cols[ok]]
+    m_base, o_base = series.values[:, [base_col]], ov[:, [base_col]]
+    zero = ((m_base == 0) | (o_base == 0))[:, 0]
+    undefined[zero] = "zero_baseline"
     with np.errstate(invalid="ignore", divide="ignore"):
-        m_growth = 100.0 * (series.values / series.values[:, [base_col]] - 1.0)
-        o_growth = 100.0 * (ov / ov[:, [base_col]] - 1.0)
+        m_growth = 100.0 * (series.values / np.where(m_base == 0, np.nan, m_base) - 1.0)
+        o_growth = 100.0 * (ov / np.where(o_base == 0, np.nan, o_base) - 1.0)
     gap = m_growth - o_growth
     gap[:, :base_col] = np.nan
     gap[:, base_col] = np.where(np.isnan(gap[:, base_col]), np.nan, 0.0)
-    return gap, series.periods, series.times
+    return gap, series.periods, series.times, undefined

@@ -6,6 +6,21 @@ enough points (three or more). Projectors work on whole batches: ``times`` is
 one axis shared by all rows, ``values`` a 2-D array with ``NaN`` where a row has
 no observation, so thousands of targets are projected in one pass.
 
+The evaluation shows a projection only where the data bear it: from at least a
+metric's ``projection_min_points`` observations since the baseline (5 unless the
+plan says otherwise), and marked *indicative* when it reaches further beyond the
+last observation than the fitted observations span (:meth:`Projection.indicative`).
+
+What the interval covers: the scatter of the observations around the fitted
+curve, and the uncertainty of the fitted slope and level, assuming the curve is the
+right model and the deviations are independent, of constant spread and normal.
+Student's t with n − 2 degrees of freedom makes it exact under those assumptions
+for any n ≥ 3, so a short series gets a wide interval; nothing narrows it further.
+It does **not** cover what breaks the assumptions: structural breaks (a pandemic,
+a municipal merger, a new employer), deviations that persist from one period to the
+next (most yearly statistics), a curve of the wrong shape, or revised figures. Far
+beyond the fitted span these dominate, which is why such a projection is indicative.
+
 Built in (registered through
 :func:`~regionplan.hookspecs.regionplan_register_projections`):
 
@@ -96,6 +111,8 @@ class Projection:
         slope: change per year per row (for ``compound``, the annual growth rate).
         n_points: observations used per row.
         confidence: the interval's coverage, e.g. 0.8.
+        first, last: the times of the first and last observation fitted per row
+            (``None`` from a projector that does not say).
     """
 
     method: str
@@ -105,13 +122,35 @@ class Projection:
     slope: np.ndarray
     n_points: np.ndarray
     confidence: float
+    first: np.ndarray | None = None
+    last: np.ndarray | None = None
+
+    def indicative(self, at: np.ndarray) -> np.ndarray:
+        """Rows projected further beyond their last observation (to ``at``) than the
+        observations fitted span (last minus first): the fit says little that far out."""
+        if self.first is None or self.last is None:
+            return np.zeros(self.value.shape, dtype=bool)
+        with np.errstate(invalid="ignore"):
+            return np.asarray((at - self.last) > (self.last - self.first) + 1e-9)
+
+    def masked(self, keep: np.ndarray) -> Projection:
+        """The same projection with rows outside ``keep`` left unprojected (``NaN``); the
+        counts of points stay, so a reader can say why."""
+
+        def cut(a: np.ndarray) -> np.ndarray:
+            return np.where(keep, a, np.nan)
+
+        return attrs.evolve(
+            self, value=cut(self.value), low=cut(self.low), high=cut(self.high), slope=cut(self.slope)
+        )
 
 
 class Projector(abc.ABC):
     """Base class of projection methods."""
 
     name: ClassVar[str] = ""
-    #: The fewest observations a row needs to be projected.
+    #: The fewest observations a row needs to be projected at all (the evaluation asks
+    #: for more: a metric's ``projection_min_points``).
     min_points: ClassVar[int] = 2
 
     @abc.abstractmethod
@@ -129,7 +168,11 @@ class Projector(abc.ABC):
 
 
 def _ols(times: np.ndarray, values: np.ndarray, at: np.ndarray, confidence: float) -> tuple[np.ndarray, ...]:
-    """Row-wise least squares with NaN as missing; returns prediction, low, high, slope, n."""
+    """Row-wise least squares with NaN as missing; returns prediction, low, high, slope, n.
+
+    The interval is the classical prediction interval of a new observation at ``at``:
+    residual variance on n − 2 degrees of freedom, Student's t quantile on the same.
+    """
     mask = ~np.isnan(values)
     n = mask.sum(axis=1).astype(float)
     t = np.broadcast_to(times, values.shape)
@@ -155,6 +198,16 @@ def _ols(times: np.ndarray, values: np.ndarray, at: np.ndarray, confidence: floa
     return pred, pred - half, pred + half, np.where(enough, slope, np.nan), n
 
 
+def _span(times: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The time of each row's first and last observation (``NaN`` for an empty row)."""
+    t = np.broadcast_to(times, values.shape)
+    seen = ~np.isnan(values)
+    with np.errstate(invalid="ignore"):
+        first = np.where(seen, t, np.inf).min(axis=1, initial=np.inf)
+        last = np.where(seen, t, -np.inf).max(axis=1, initial=-np.inf)
+    return np.where(np.isfinite(first), first, np.nan), np.where(np.isfinite(last), last, np.nan)
+
+
 class LinearTrend(Projector):
     """Linear trend fitted by least squares."""
 
@@ -168,7 +221,8 @@ class LinearTrend(Projector):
         confidence: float = DEFAULT_CONFIDENCE,
     ) -> Projection:
         pred, low, high, slope, n = _ols(times, values, at, confidence)
-        return Projection(self.name, pred, low, high, slope, n, confidence)
+        first, last = _span(times, values)
+        return Projection(self.name, pred, low, high, slope, n, confidence, first, last)
 
 
 class CompoundGrowth(Projector):
@@ -192,7 +246,8 @@ class CompoundGrowth(Projector):
         with np.errstate(over="ignore"):
             out = [np.where(bad, np.nan, np.exp(a)) for a in (pred, low, high)]
             rate = np.where(bad, np.nan, np.expm1(slope))
-        return Projection(self.name, out[0], out[1], out[2], rate, n, confidence)
+        first, last = _span(times, logs)
+        return Projection(self.name, out[0], out[1], out[2], rate, n, confidence, first, last)
 
 
 @hookimpl

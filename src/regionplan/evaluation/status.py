@@ -21,11 +21,13 @@ from regionplan.evaluation.projection import Projection, Projector
 from regionplan.plan.model import Label
 
 __all__ = [
+    "DEFAULT_MIN_POINTS",
     "REASONS",
     "Evidence",
     "Judgement",
     "Status",
     "StatusPolicy",
+    "progress_share",
 ]
 
 
@@ -83,6 +85,10 @@ _SYMBOLS = {
 
 ACHIEVED, ON_TRACK, OFF_TRACK, INSUFFICIENT = 3, 2, 1, 0
 
+#: The fewest observations from the baseline on that a projection is made from, unless
+#: the metric says otherwise (``projection_min_points``).
+DEFAULT_MIN_POINTS = 5
+
 #: Reason codes and their sentences in nb and en. Fields in braces are filled from
 #: the judgement's numbers when a renderer writes the sentence.
 REASONS: dict[str, Label] = {
@@ -134,6 +140,18 @@ REASONS: dict[str, Label] = {
             "nb": "For få observasjoner til å framskrive til fristen.",
         }
     ),
+    "not_computable": Label(
+        {
+            "en": "The progress measure cannot be computed from these values.",
+            "nb": "Framdriftsmålet kan ikke beregnes fra disse verdiene.",
+        }
+    ),
+    "target_value_missing": Label(
+        {
+            "en": "The target's value is not available for this area.",
+            "nb": "Målverdien er ikke tilgjengelig for dette området.",
+        }
+    ),
     "unsupported_direction": Label(
         {
             "en": "This policy cannot judge a metric whose direction is 'maintain'.",
@@ -151,6 +169,48 @@ REASONS: dict[str, Label] = {
         {
             "en": "The value did not improve in every year since the baseline.",
             "nb": "Verdien har ikke blitt bedre hvert år siden utgangsåret.",
+        }
+    ),
+    "held_steady": Label(
+        {
+            "en": "The value stayed within the tolerance of its baseline in every year observed.",
+            "nb": "Verdien har holdt seg innenfor toleransen rundt utgangsverdien hvert år.",
+        }
+    ),
+    "not_held_steady": Label(
+        {
+            "en": "The value did not stay within the tolerance of its baseline in every year observed.",
+            "nb": "Verdien har ikke holdt seg innenfor toleransen rundt utgangsverdien hvert år.",
+        }
+    ),
+    "holding_level": Label(
+        {
+            "en": "The value has not fallen behind its baseline level so far.",
+            "nb": "Verdien har så langt ikke falt bak utgangsnivået.",
+        }
+    ),
+    "level_held": Label(
+        {
+            "en": "The deadline has passed with the value held at or beyond its baseline level.",
+            "nb": "Fristen er passert, og verdien har holdt seg på eller bedre enn utgangsnivået.",
+        }
+    ),
+    "level_not_held": Label(
+        {
+            "en": "The value has fallen behind its baseline level.",
+            "nb": "Verdien har falt bak utgangsnivået.",
+        }
+    ),
+    "ahead_of_path": Label(
+        {
+            "en": "The latest value is at or ahead of the straight path from the baseline to the target.",
+            "nb": "Siste verdi ligger på eller foran den rette linjen fra utgangsverdien til målet.",
+        }
+    ),
+    "behind_path": Label(
+        {
+            "en": "The latest value is behind the straight path from the baseline to the target.",
+            "nb": "Siste verdi ligger bak den rette linjen fra utgangsverdien til målet.",
         }
     ),
     "condition_holds": Label(
@@ -225,9 +285,17 @@ class Evidence:
         goal: the value to reach by the deadline (``NaN`` when the target has none).
         deadline: decimal year.
         tolerance: allowed distance from ``goal`` for ``maintain`` and conditions.
-        every_year: the target asks for an improvement every year.
+        every_year: the target asks for an improvement every year and states no goal
+            value (elsewhere a ``NaN`` goal is a value that is missing, not absent).
         condition: the target is a condition to hold (``value >= goal``), not a move.
         as_of: the evaluation date as a decimal year.
+        hold: the target keeps a level rather than moves to one (a change of zero: its
+            goal is its baseline); it is achieved only when the deadline has passed
+            with the level held.
+        min_points: the fewest observations from the baseline on that a projection is
+            made from (a metric's ``projection_min_points``).
+        undefined: a reason code (a key of :data:`REASONS`) where the evidence cannot
+            be judged as built (growth from a zero baseline), ``""`` elsewhere.
     """
 
     times: np.ndarray
@@ -241,6 +309,17 @@ class Evidence:
     every_year: np.ndarray
     condition: np.ndarray
     as_of: float
+    hold: np.ndarray = attrs.field(
+        default=attrs.Factory(lambda self: np.zeros(self.values.shape[0], dtype=bool), takes_self=True)
+    )
+    min_points: np.ndarray = attrs.field(
+        default=attrs.Factory(
+            lambda self: np.full(self.values.shape[0], DEFAULT_MIN_POINTS, dtype=np.int64), takes_self=True
+        )
+    )
+    undefined: np.ndarray = attrs.field(
+        default=attrs.Factory(lambda self: np.full(self.values.shape[0], "", dtype=object), takes_self=True)
+    )
 
     @property
     def n(self) -> int:
@@ -273,11 +352,17 @@ class Judgement:
         status: status codes (3 achieved, 2 on track, 1 off track, 0 insufficient).
         reason: a key of :data:`REASONS` per target.
         category: the policy's own label per target (Open SDG's progress category).
-        progress: how far from baseline to goal the latest value has come (1.0 = all the way).
+        progress: the share of the way from baseline to goal the latest value has come
+            (1.0 = all the way), as computed: below 0 the value moved away from the goal,
+            above 1 it went beyond it; ``NaN`` where a share means nothing (see
+            :func:`progress_share`).
         latest_time, latest_value: the observation judged.
-        projection: the projection used (``None`` when the policy projects nothing).
+        projection: the projection (``None`` when the policy projects nothing); rows
+            with fewer points than the evidence's ``min_points`` are left unprojected.
         measure: the policy's own number (Open SDG: growth ratio), ``NaN`` where unused.
         thresholds: the thresholds the policy used.
+        facts: numbers per target a sentence can cite, e.g. ``path``: the value of the
+            straight path from the baseline to the goal at the latest observation.
     """
 
     status: np.ndarray
@@ -290,6 +375,25 @@ class Judgement:
     measure: np.ndarray
     thresholds: Mapping[str, float]
     method: str
+    facts: Mapping[str, np.ndarray] = attrs.field(factory=dict)
+
+
+def progress_share(ev: Evidence, latest: np.ndarray) -> np.ndarray:
+    """The share of the way from the baseline to the goal that ``latest`` has covered.
+
+    Not clipped: below 0 the value moved away from the goal, above 1 beyond it. ``NaN``
+    where a share means nothing: no goal value, a condition or a level to hold, evidence
+    that cannot be judged, or a baseline that already meets the goal or equals it (no
+    way to cover; for ``maintain``, a baseline within ``tolerance`` of the goal). For
+    ``maintain`` the way runs from the baseline towards the goal.
+    """
+    toward = np.sign(ev.goal - ev.base_value)
+    sign = np.where(ev.direction == 0, toward, ev.direction.astype(float))
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+        required = sign * (ev.goal - ev.base_value)
+        slack = np.where(ev.direction == 0, ev.tolerance, 0.0)
+        way = (required > slack) & ~ev.condition & ~ev.hold & (ev.undefined == "")
+        return np.where(way, sign * (latest - ev.base_value) / np.where(way, required, 1.0), np.nan)
 
 
 class StatusPolicy(abc.ABC):

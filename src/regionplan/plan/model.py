@@ -326,6 +326,8 @@ class Metric:
 
     Exactly one of ``sources`` (observed data) and ``derived`` (an expression over
     other metrics, see :mod:`regionplan.plan.expressions`) is set.
+    ``projection_min_points`` is the fewest observations from a target's baseline on
+    that a trend projection is made from (at least 3, so it has an interval).
     """
 
     id: str
@@ -340,6 +342,7 @@ class Metric:
     publication_lag_months: int = 12
     description: Label = attrs.field(factory=lambda: Label(()))
     decimals: int | None = None
+    projection_min_points: int = 5
     location: Location | None = _location_field()
 
 
@@ -370,6 +373,10 @@ class Target:
     * ``recovery``: get back to the level of ``baseline`` (the last period before a
       shock; ``shock`` names the period of the fall).
     * ``milestone``: at least ``value`` (a count) by ``deadline``.
+
+    A target measured from a base period is also judged from each of the
+    ``baseline_window`` years before it, to show whether its verdict hangs on the
+    choice (see :mod:`regionplan.evaluation.sensitivity`).
     """
 
     id: str
@@ -392,6 +399,8 @@ class Target:
     projection: str = "linear"
     policy: str = "default"
     location: Location | None = _location_field()
+    #: years before the baseline from which the verdict is judged again (0: not at all)
+    baseline_window: int = 3
 
 
 @attrs.frozen

@@ -38,10 +38,12 @@ SOURCE_AND_DERIVED = "RP208"
 NO_DATA_DEFINITION = "RP209"
 BAD_TARGET = "RP210"
 UNKNOWN_POLICY = "RP211"
+DEADLINE_AT_BASELINE = "RP212"
 
 BAD_CODE = "RP301"
 CODE_NOT_VALID = "RP302"
 CODE_GAP = "RP303"
+CODE_LINEAGE = "RP304"
 
 UNMEASURED_GOAL = "RP401"
 NO_RESPONSIBLE = "RP402"
@@ -87,9 +89,17 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     NO_DATA_DEFINITION: ("no-data-definition", "a metric with neither a source nor an expression"),
     BAD_TARGET: ("bad-target", "a target whose fields do not make sense together"),
     UNKNOWN_POLICY: ("unknown-policy", "an unknown projection or status policy"),
+    DEADLINE_AT_BASELINE: (
+        "deadline-at-baseline",
+        "a target's deadline is its baseline: no time is left to reach it",
+    ),
     BAD_CODE: ("bad-code", "a municipality code that is not four digits"),
     CODE_NOT_VALID: ("code-not-valid", "a municipality code not valid when the plan says it is"),
     CODE_GAP: ("code-gap", "a member with no valid code for part of the plan period"),
+    CODE_LINEAGE: (
+        "code-lineage",
+        "a member's code is not one its earlier code became (often another municipality's code)",
+    ),
     UNMEASURED_GOAL: ("unmeasured-goal", "a goal that no target measures"),
     NO_RESPONSIBLE: ("no-responsible", "an action or project with no responsible actor"),
     NO_DEADLINE: ("no-deadline", "a target with no deadline (the plan period's end is used)"),

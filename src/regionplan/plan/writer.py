@@ -128,6 +128,7 @@ def _metric_data(m: Metric) -> dict[str, Any]:
             "publication_lag_months": m.publication_lag_months,
             "description": _label_data(m.description),
             "decimals": m.decimals,
+            "projection_min_points": m.projection_min_points if m.projection_min_points != 5 else None,
         }
     )
 
@@ -160,6 +161,8 @@ def _target_data(t: Target) -> dict[str, Any]:
         data["projection"] = t.projection
     if t.policy != "default":
         data["policy"] = t.policy
+    if t.baseline_window != 3:
+        data["baseline_window"] = t.baseline_window
     return _drop_empty(data)
 
 

@@ -3,9 +3,10 @@
 :class:`SsbClient` makes GET requests with httpx. It waits its turn with a
 :class:`RateLimiter`, retries with exponential backoff on 429 (honouring
 ``Retry-After``), 5xx, timeouts, broken connections and bodies that are cut
-short, and turns every other failure into a :class:`SsbHttpError` (a
-:class:`~regionplan.errors.DataSourceError`). The clock and the sleep function
-are injectable, so tests of backoff and rate limits never sleep for real.
+short, and turns every other failure into a :class:`SsbHttpError`. Every failure is a
+:class:`~regionplan.data.sources.SourceFailed` that names its kind (unreachable, server
+error, not found, refused, invalid). The clock and the sleep function are injectable, so
+tests of backoff and rate limits never sleep for real.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from regionplan.data.sources import FailureKind, SourceFailed
 from regionplan.errors import DataSourceError
 
 __all__ = ["DEFAULT_BASE_URL", "RateLimiter", "SsbClient", "SsbHttpError"]
@@ -32,8 +34,9 @@ USER_AGENT = "regionplan-ssb/0.1 (+https://github.com/regionplan/regionplan)"
 T = TypeVar("T")
 
 
-class SsbHttpError(DataSourceError):
-    """SSB answered with an error the client will not retry (400, 403, 404, …).
+class SsbHttpError(SourceFailed):
+    """SSB answered with an error the client will not retry (400, 403, 404, …): its kind is
+    ``not_found`` for 404, else ``refused``.
 
     Attributes:
         status: the HTTP status.
@@ -42,19 +45,28 @@ class SsbHttpError(DataSourceError):
     """
 
     def __init__(self, message: str, *, status: int, title: str, url: str) -> None:
-        super().__init__(message)
-        self.status = status
+        kind = FailureKind.NOT_FOUND if status == 404 else FailureKind.REFUSED
+        super().__init__(message, kind, status=status)
         self.title = title
         self.url = url
 
 
 class _Retry(Exception):
-    """One attempt failed in a way worth another try."""
+    """One attempt failed in a way worth another try; ``kind`` says how, if it is the last."""
 
-    def __init__(self, reason: str, wait: float | None = None) -> None:
+    def __init__(
+        self,
+        reason: str,
+        wait: float | None = None,
+        *,
+        kind: FailureKind = FailureKind.UNREACHABLE,
+        status: int | None = None,
+    ) -> None:
         super().__init__(reason)
         self.reason = reason
         self.wait = wait
+        self.kind = kind
+        self.status = status
 
 
 class RateLimiter:
@@ -194,10 +206,13 @@ class SsbClient:
 
         Raises:
             SsbHttpError: SSB refused the request (400, 403, 404 and the like).
-            DataSourceError: every attempt failed; the message gives the last reason.
+            SourceFailed: every attempt failed (the message gives the last reason, the kind
+                says whether SSB could not be reached or answered with errors), or the body
+                was whole but not what ``parse`` reads (kind ``invalid``).
         """
         reason = ""
         wait: float | None = None
+        last = _Retry("")
         for attempt in range(self.max_retries + 1):
             if attempt:
                 delay = self.backoff * 2 ** (attempt - 1)
@@ -207,16 +222,16 @@ class SsbClient:
                             f"SSB asks to wait {wait:.0f} s before retrying {url} "
                             f"(more than the {self.max_wait:.0f} s allowed): {reason}"
                         )
-                        raise DataSourceError(msg)
+                        raise SourceFailed(msg, last.kind, status=last.status)
                     delay = max(delay, wait)
                 self._sleep(min(delay, self.max_wait))
             try:
                 return self._attempt(url, parse)
             except _Retry as retry:
-                reason, wait = retry.reason, retry.wait
+                reason, wait, last = retry.reason, retry.wait, retry
         attempts = self.max_retries + 1
         msg = f"SSB did not deliver {url} in {attempts} attempt{'s' * (attempts > 1)}: {reason}"
-        raise DataSourceError(msg)
+        raise SourceFailed(msg, last.kind, status=last.status)
 
     def _attempt(self, url: str, parse: Callable[[bytes], T]) -> tuple[bytes, T]:
         self.limiter.acquire()
@@ -232,7 +247,7 @@ class SsbClient:
                     f"cannot reach SSB ({urlsplit(url).hostname} could not be resolved): "
                     "no network? Use the offline mode to read the cache only"
                 )
-                raise DataSourceError(msg) from None
+                raise SourceFailed(msg, FailureKind.UNREACHABLE) from None
             raise _Retry(f"connection failed: {exc or type(exc).__name__}") from None
         except httpx.TransportError as exc:  # refused, reset, body cut short
             raise _Retry(f"connection failed: {exc or type(exc).__name__}") from None
@@ -240,16 +255,18 @@ class SsbClient:
         if status == 200:
             try:
                 return body, parse(body)
-            except DataSourceError:
+            except SourceFailed:
                 raise
+            except DataSourceError as exc:  # whole JSON, not what it should be
+                raise SourceFailed(str(exc), FailureKind.INVALID) from None
             except (ValueError, UnicodeDecodeError) as exc:
-                raise _Retry(f"the body is not complete JSON ({exc})") from None
+                raise _Retry(f"the body is not complete JSON ({exc})", kind=FailureKind.INVALID) from None
         if status == 429:
             wait = _retry_after(headers, self._wall_clock)
-            raise _Retry("too many requests (HTTP 429)", wait if wait is not None else None)
+            raise _Retry("too many requests (HTTP 429)", wait, kind=FailureKind.SERVER_ERROR, status=status)
         if status >= 500:
             wait = _retry_after(headers, self._wall_clock)
-            raise _Retry(f"server error (HTTP {status})", wait)
+            raise _Retry(f"server error (HTTP {status})", wait, kind=FailureKind.SERVER_ERROR, status=status)
         title = _error_title(body)
         msg = f"SSB answered HTTP {status}" + (f": {title}" if title else "") + f" for {url}"
         raise SsbHttpError(msg, status=status, title=title, url=url)

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from regionplan.data.series import Observations, Provenance
-from regionplan.data.sources import SourceRequest
+from regionplan.data.sources import FailureKind, SourceFailed, SourceRequest
 from regionplan.data.sources.jsonstat import decode_jsonstat, resolve_unit
 from regionplan.errors import DataSourceError
 from regionplan_ssb.groups import Group
@@ -46,7 +46,7 @@ def decode_observations(group: Group, request: SourceRequest, q: SsbQuery) -> Ob
                 area=q.area if group.region_var is None else None,
             )
         except DataSourceError as exc:
-            raise DataSourceError(f"SSB table {table}: {exc} ({download.url})") from None
+            raise SourceFailed.wrap(exc, f"SSB table {table}: {exc} ({download.url})") from None
         batch = batches[q.contents]
         unit_text = batch.unit
         areas.append(batch.areas)
@@ -64,6 +64,10 @@ def decode_observations(group: Group, request: SourceRequest, q: SsbQuery) -> Ob
     keep = np.ones(len(value_arr), dtype=bool)
     if request.areas and q.region.codes is None and group.region_var is not None:
         keep &= np.isin(area_arr.astype(str), np.array(request.areas, dtype=str))
+        if len(value_arr) and not keep.any():
+            shown = ", ".join(sorted(request.areas)[:6]) + ("…" if len(request.areas) > 6 else "")
+            msg = f"SSB table {table}: none of the plan's areas ({shown}) is in the table"
+            raise SourceFailed(msg, FailureKind.MISSING_AREAS)
     if len(value_arr):
         keep &= _period_mask(period_arr, request, q)
     chosen = [v for v, codes in q.select if len(codes) > 1]
@@ -75,7 +79,7 @@ def decode_observations(group: Group, request: SourceRequest, q: SsbQuery) -> Ob
     try:
         unit = resolve_unit(q.unit) if q.unit else resolve_unit(unit_text)
     except DataSourceError as exc:
-        raise DataSourceError(f"SSB table {table}, {q.contents}: {exc}") from None
+        raise SourceFailed.wrap(exc, f"SSB table {table}, {q.contents}: {exc}") from None
     fetched = [d.fetched for d in group.downloads]
     provenance = Provenance(
         source="ssb",

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from regionplan.data.sources import SourceRequest
-from regionplan.errors import DataSourceError
+from regionplan.data.sources import FailureKind, SourceFailed, SourceRequest
 from regionplan_ssb.query import PeriodChoice, SsbQuery
 
 __all__ = ["period_expressions", "resolve_periods"]
@@ -69,7 +68,7 @@ def resolve_periods(
     if choice.codes is not None:
         missing = [c for c in choice.codes if c not in codes]
         if missing:
-            raise DataSourceError(f"period {missing[0]!r} is not in the table")
+            raise SourceFailed(f"period {missing[0]!r} is not in the table", FailureKind.QUERY_MISMATCH)
         chosen = [c for c in codes if c in choice.codes]
     if choice.top is not None:
         chosen = chosen[-choice.top :] if choice.top else []
@@ -94,4 +93,5 @@ def _after(code: str, bound: str, codes: Sequence[str]) -> bool:
         return codes.index(code) >= codes.index(bound)
     if bound.isdigit() and len(bound) == 4 and (year := _year(code)) is not None:
         return year >= int(bound)
-    raise DataSourceError(f"period bound {bound!r} is neither a year nor a period of the table")
+    msg = f"period bound {bound!r} is neither a year nor a period of the table"
+    raise SourceFailed(msg, FailureKind.QUERY_MISMATCH)

@@ -14,7 +14,7 @@ import math
 import re
 from collections.abc import Mapping, Sequence
 
-from regionplan.data.sources import SourceRequest
+from regionplan.data.sources import FailureKind, SourceFailed, SourceRequest
 from regionplan.data.sources.jsonstat import JsonStatStructure
 from regionplan.errors import DataSourceError
 from regionplan_ssb.calls import (
@@ -128,22 +128,23 @@ def plan_calls(
         time variable.
 
     Raises:
-        DataSourceError: a request names a variable or code the table lacks, or
-            leaves out a variable SSB cannot eliminate; the message names the table
-            and the variable.
+        SourceFailed: a request names a variable or code the table lacks, or
+            leaves out a variable SSB cannot eliminate (kind ``query_mismatch``), or the
+            table has none of the plan's areas (``missing_areas``); the message names the
+            table and the variable.
     """
     table = key.table
     contents_var = meta.role("metric") or "ContentsCode"
     time_var = meta.role("time") or "Tid"
     for var in (contents_var, time_var):
         if var not in meta.dimensions:
-            raise DataSourceError(f"table {table} has no variable {var!r}")
+            raise SourceFailed(f"table {table} has no variable {var!r}", FailureKind.QUERY_MISMATCH)
     region_var = key.region_variable or meta.role("geo")
     if region_var is None and "Region" in meta.dimensions:
         region_var = "Region"
     if region_var is not None and region_var not in meta.dimensions:
         msg = f"table {table} has no region variable {region_var!r} (it has: {', '.join(meta.ids)})"
-        raise DataSourceError(msg)
+        raise SourceFailed(msg, FailureKind.QUERY_MISMATCH)
     if key.codelist is not None:
         _check_codelist(table, meta, region_var, key.codelist)
 
@@ -156,24 +157,25 @@ def plan_calls(
                 f"table {table} has no {contents_var} {q.contents!r} "
                 f"(it has: {', '.join(contents_codes[:12])})"
             )
-            raise DataSourceError(msg)
+            raise SourceFailed(msg, FailureKind.QUERY_MISMATCH)
         wanted[contents_var][q.contents] = None
         for var, codes in q.select:
             if var not in meta.dimensions or var in (region_var, time_var, contents_var):
                 have = ", ".join(meta.ids)
                 msg = f"table {table} has no variable {var!r} to select (it has: {have})"
-                raise DataSourceError(msg)
+                raise SourceFailed(msg, FailureKind.QUERY_MISMATCH)
             for code in codes:
                 if code not in meta.dimensions[var].codes:
                     have = ", ".join(meta.dimensions[var].codes[:12])
                     msg = f"table {table}: variable {var} has no value {code!r} (it has: {have})"
-                    raise DataSourceError(msg)
+                    raise SourceFailed(msg, FailureKind.QUERY_MISMATCH)
                 wanted[var][code] = None
         times = meta.dimensions[time_var].codes
         try:
             periods = resolve_periods(times, q.period, request.first_year, request.last_year)
         except DataSourceError as exc:
-            raise DataSourceError(f"table {table}, variable {time_var}: {exc}") from None
+            msg = f"table {table}, variable {time_var}: {exc}"
+            raise SourceFailed(msg, FailureKind.QUERY_MISMATCH) from None
         wanted[time_var].update(dict.fromkeys(periods))
         if region_var is None:
             if q.area is None:
@@ -181,7 +183,7 @@ def plan_calls(
                     f"table {table} has no region variable; give 'area' (the code its "
                     'values stand for, such as "0" for Norway)'
                 )
-                raise DataSourceError(msg)
+                raise SourceFailed(msg, FailureKind.QUERY_MISMATCH)
             continue
         region_codes = meta.dimensions[region_var].codes
         if q.region.codes == ("*",) or (q.region.codes is None and not request.areas):
@@ -191,13 +193,16 @@ def plan_calls(
             missing = [c for c in q.region.codes if c not in region_codes]
             if missing:
                 msg = f"table {table}: variable {region_var} has no value {missing[0]!r}"
-                raise DataSourceError(msg)
+                raise SourceFailed(msg, FailureKind.QUERY_MISMATCH)
             wanted[region_var].update(dict.fromkeys(q.region.codes))
         else:
             areas = set(request.areas)
-            wanted[region_var].update(
-                dict.fromkeys(c for c in region_codes if _area_of(c, key.codelist) in areas)
-            )
+            found = [c for c in region_codes if _area_of(c, key.codelist) in areas]
+            if not found:
+                shown = ", ".join(sorted(areas)[:6]) + (f" (+{len(areas) - 6})" if len(areas) > 6 else "")
+                msg = f"table {table}: variable {region_var} has none of the plan's areas ({shown})"
+                raise SourceFailed(msg, FailureKind.MISSING_AREAS)
+            wanted[region_var].update(dict.fromkeys(found))
 
     used = {contents_var, time_var, *key.select_variables}
     if region_var is not None:
@@ -208,7 +213,7 @@ def plan_calls(
                 f"table {table}: variable {var} cannot be left out (SSB does not eliminate it); "
                 f"add it under 'select'"
             )
-            raise DataSourceError(msg)
+            raise SourceFailed(msg, FailureKind.QUERY_MISMATCH)
     per_var: list[tuple[str, tuple[str, ...]]] = []
     for var in meta.ids:
         if var not in used:
@@ -237,7 +242,8 @@ def _area_of(code: str, codelist: str | None) -> str:
 
 def _check_codelist(table: str, meta: JsonStatStructure, var: str | None, codelist: str) -> None:
     if var is None:
-        raise DataSourceError(f"table {table} has no region variable for code list {codelist!r}")
+        msg = f"table {table} has no region variable for code list {codelist!r}"
+        raise SourceFailed(msg, FailureKind.QUERY_MISMATCH)
     offered = meta.dimensions[var].extension.get("codelists")
     if isinstance(offered, list):
         ids = [c.get("id") for c in offered if isinstance(c, Mapping)]
@@ -246,7 +252,7 @@ def _check_codelist(table: str, meta: JsonStatStructure, var: str | None, codeli
                 f"table {table}: variable {var} offers no code list {codelist!r} "
                 f"(it offers: {', '.join(str(i) for i in ids) or 'none'})"
             )
-            raise DataSourceError(msg)
+            raise SourceFailed(msg, FailureKind.QUERY_MISMATCH)
 
 
 def _split(

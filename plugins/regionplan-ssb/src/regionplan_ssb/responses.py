@@ -3,6 +3,8 @@
 :class:`CachedSsbSource` reads each response from the on-disk cache while it is
 fresh, else from SSB through :class:`~regionplan_ssb.client.SsbClient` (rate
 limited, with retries), and caches it; offline it reads the cache only, at any age.
+A damaged cache entry is fetched again when online (and kept as a recovered problem of
+its table, :meth:`CachedSsbSource.recovered`), and fails with kind ``corrupt_cache`` offline.
 """
 
 from __future__ import annotations
@@ -15,7 +17,15 @@ from typing import Any
 
 import httpx
 
-from regionplan.data.sources import DataSource, SourceContext, now_utc
+from regionplan.data.sources import (
+    DataSource,
+    FailureKind,
+    SourceContext,
+    SourceFailed,
+    SourceFailure,
+    SourceRequest,
+    now_utc,
+)
 from regionplan.data.sources.jsonstat import JsonStatStructure, parse_jsonstat_structure
 from regionplan.errors import DataSourceError
 from regionplan_ssb.cache import CacheCorrupt, ResponseCache
@@ -48,6 +58,8 @@ class CachedSsbSource(DataSource):
         self._opts = opts
         self._client: SsbClient | None = None
         self._metadata: dict[str, JsonStatStructure] = {}
+        #: Damaged cache entries fetched again, by table (the requests of a table share them).
+        self._repaired: dict[str, dict[str, SourceFailure]] = {}
 
     @property
     def client(self) -> SsbClient:
@@ -77,8 +89,21 @@ class CachedSsbSource(DataSource):
             self._client.close()
             self._client = None
 
-    def _get(self, url: str, parse: Callable[[Any], Any]) -> tuple[Any, dt.datetime]:
-        """A parsed response from the cache or from SSB (then cached)."""
+    def recovered(self, request: SourceRequest) -> tuple[SourceFailure, ...]:
+        """Damaged cache entries of the request's table that were fetched again."""
+        table = str(request.query.get("table", ""))
+        return tuple(self._repaired.get(table, {}).values())
+
+    def _repair(self, url: str, table: str, detail: str) -> None:
+        """Drop a damaged cache entry (it is fetched again) and remember it for the report."""
+        self.cache.discard(url)
+        if table:
+            self._repaired.setdefault(table, {})[url] = SourceFailure(
+                FailureKind.CORRUPT_CACHE, f"{detail}; fetched again", recovered=True
+            )
+
+    def _get(self, url: str, parse: Callable[[Any], Any], table: str = "") -> tuple[Any, dt.datetime]:
+        """A parsed response from the cache or from SSB (then cached); ``table`` names it."""
 
         def read(body: bytes) -> Any:
             return parse(json.loads(body))
@@ -87,8 +112,9 @@ class CachedSsbSource(DataSource):
             entry = self.cache.read(url)
         except CacheCorrupt as exc:
             if self.context.offline:
-                raise DataSourceError(f"offline, and {exc}; run online to fetch it again") from None
-            self.cache.discard(url)
+                msg = f"offline, and {exc}; run online to fetch it again"
+                raise SourceFailed(msg, FailureKind.CORRUPT_CACHE) from None
+            self._repair(url, table, str(exc))
             entry = None
         if entry is not None:
             fresh = entry.age(now_utc()) <= self.max_age and not self.refresh
@@ -96,14 +122,15 @@ class CachedSsbSource(DataSource):
                 try:
                     return read(entry.body), entry.fetched
                 except (ValueError, DataSourceError):
+                    msg = f"the cached response for {url} cannot be read"
                     if self.context.offline:
-                        msg = f"offline, and the cached response for {url} cannot be read"
-                        raise DataSourceError(msg) from None
-                    self.cache.discard(url)
+                        raise SourceFailed(f"offline, and {msg}", FailureKind.CORRUPT_CACHE) from None
+                    self._repair(url, table, msg)
         if self.context.offline:
             # The URL stays out of the message: it is long, and the table is named by the caller.
-            raise DataSourceError(
-                "offline, and no cached response; run `regionplan fetch` online to fill the cache"
+            raise SourceFailed(
+                "offline, and no cached response; run `regionplan fetch` online to fill the cache",
+                FailureKind.OFFLINE,
             )
         body, parsed = self.client.get(url, read)
         fetched = now_utc()
@@ -114,14 +141,14 @@ class CachedSsbSource(DataSource):
         url = metadata_url(self.base_url, key.table, key.lang, key)
         if url not in self._metadata:
             try:
-                meta, _ = self._get(url, parse_jsonstat_structure)
+                meta, _ = self._get(url, parse_jsonstat_structure, key.table)
             except SsbHttpError as exc:
                 msg = explain_refusal(exc, key.table, None)
                 if key.codelist is not None:
                     msg += f"; asked: codelist[{key.region_variable or 'Region'}]={key.codelist}"
-                raise DataSourceError(msg) from None
+                raise SourceFailed.wrap(exc, msg) from None
             except DataSourceError as exc:
-                raise DataSourceError(f"SSB table {key.table} (metadata): {exc}") from None
+                raise SourceFailed.wrap(exc, f"SSB table {key.table} (metadata): {exc}") from None
             self._metadata[url] = meta
         return self._metadata[url]
 

@@ -3,7 +3,8 @@
 :class:`SsbSource` gathers a run's requests into groups that share one table
 download, plans the downloads (:mod:`regionplan_ssb.planning`), fetches them
 through the cache (:mod:`regionplan_ssb.responses`) and decodes each request's
-observations (:mod:`regionplan_ssb.decode`).
+observations (:mod:`regionplan_ssb.decode`). Every failure keeps its kind
+(:class:`~regionplan.data.sources.SourceFailed`) through the messages that name the table.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Any, ClassVar
 import attrs
 
 from regionplan.data.series import Observations
-from regionplan.data.sources import SourceContext, SourceRequest
+from regionplan.data.sources import FailureKind, SourceContext, SourceFailed, SourceRequest
 from regionplan.data.sources.jsonstat import JsonStatDataset, parse_jsonstat
 from regionplan.errors import DataSourceError
 from regionplan_ssb.cache import normalise_url
@@ -112,14 +113,14 @@ class SsbSource(CachedSsbSource):
         """
         table = group.key.table
         if refusal.status != 400:
-            raise DataSourceError(explain_refusal(refusal, table, direct))
+            raise SourceFailed.wrap(refusal, explain_refusal(refusal, table, direct))
         try:
             calls = self._planned(group)
         except DataSourceError as exc:
             said = refusal.title or f"HTTP {refusal.status}"
-            raise DataSourceError(f"{exc} (SSB answered: {said})") from None
+            raise SourceFailed.wrap(exc, f"{exc} (SSB answered: {said})") from None
         if [normalise_url(c.url) for c in calls] == [normalise_url(direct.url)]:
-            raise DataSourceError(explain_refusal(refusal, table, direct))
+            raise SourceFailed.wrap(refusal, explain_refusal(refusal, table, direct))
         return calls
 
     def prepare(self, requests: Sequence[SourceRequest]) -> None:
@@ -170,7 +171,7 @@ class SsbSource(CachedSsbSource):
         key = attrs.evolve(groups[0].key, select_variables=())
         table = key.table
         try:
-            dataset, fetched = self._get(direct.url, parse_jsonstat)
+            dataset, fetched = self._get(direct.url, parse_jsonstat, table)
         except SsbHttpError as exc:
             self._tick(table)
             for group in groups:
@@ -185,7 +186,7 @@ class SsbSource(CachedSsbSource):
         except DataSourceError as exc:
             self._tick(table)
             for group in groups:
-                group.error = DataSourceError(f"SSB table {table}: {exc}")
+                group.error = SourceFailed.wrap(exc, f"SSB table {table}: {exc}")
                 group.done = True
             return
         self._tick(table)
@@ -223,7 +224,7 @@ class SsbSource(CachedSsbSource):
                     f"table {key.table}: variable {var} cannot be left out (SSB does not eliminate it); "
                     "add it under 'select'"
                 )
-                raise DataSourceError(msg)
+                raise SourceFailed(msg, FailureKind.QUERY_MISMATCH)
             out[var] = None
         return out
 
@@ -231,11 +232,11 @@ class SsbSource(CachedSsbSource):
         table = group.key.table
         for call in calls:
             try:
-                dataset, fetched = self._get(call.url, parse_jsonstat)
+                dataset, fetched = self._get(call.url, parse_jsonstat, table)
             except SsbHttpError as exc:
-                raise DataSourceError(explain_refusal(exc, table, call)) from None
+                raise SourceFailed.wrap(exc, explain_refusal(exc, table, call)) from None
             except DataSourceError as exc:
-                raise DataSourceError(f"SSB table {table}: {exc}") from None
+                raise SourceFailed.wrap(exc, f"SSB table {table}: {exc}") from None
             finally:
                 self._tick(table)
             group.downloads.append(Download(call.url, dataset, fetched))
@@ -265,5 +266,5 @@ def _roles(dataset: JsonStatDataset, group: Group) -> tuple[str | None, str]:
             f"table {table} has no region variable; give 'area' (the code its "
             'values stand for, such as "0" for Norway)'
         )
-        raise DataSourceError(msg)
+        raise SourceFailed(msg, FailureKind.QUERY_MISMATCH)
     return region_var, dataset.role("time") or "Tid"

@@ -11,7 +11,10 @@ The source registered under that name (through
 :func:`~regionplan.hookspecs.regionplan_register_sources`) is built once per run
 with a :class:`SourceContext` and asked to :meth:`DataSource.fetch` each
 :class:`SourceRequest`. It returns :class:`~regionplan.data.series.Observations` with
-their :class:`~regionplan.data.series.Provenance`.
+their :class:`~regionplan.data.series.Provenance`. A source that cannot deliver raises
+:class:`~regionplan.errors.DataSourceError`; raising :class:`SourceFailed` instead says what
+kind of failure it was (:class:`~regionplan.data.attempts.FailureKind`), so a report can say
+it in the reader's language.
 """
 
 from __future__ import annotations
@@ -25,21 +28,52 @@ from typing import Any, ClassVar
 
 import attrs
 
+from regionplan.data.attempts import FailureKind, SourceFailure
 from regionplan.data.series import Observations, Provenance
 from regionplan.errors import DataSourceError
 
 __all__ = [
     "DataSource",
     "DataSourceError",
+    "FailureKind",
     "Observations",
     "Provenance",
     "SourceContext",
+    "SourceFailed",
+    "SourceFailure",
     "SourceRequest",
     "default_cache_dir",
+    "failure_kind",
     "parse_retrieved",
 ]
 
 CACHE_ENV = "REGIONPLAN_CACHE_DIR"
+
+
+class SourceFailed(DataSourceError):
+    """A source could not deliver, and says what kind of failure it was.
+
+    Attributes:
+        kind: the stable code of the failure (offline, not found, ...).
+        status: the HTTP status, when a service answered with an error.
+    """
+
+    def __init__(self, message: str, kind: FailureKind, *, status: int | None = None) -> None:
+        super().__init__(message)
+        self.kind = kind
+        self.status = status
+
+    @classmethod
+    def wrap(cls, exc: BaseException, message: str) -> SourceFailed:
+        """A new message for ``exc`` that keeps its kind and status."""
+        status = getattr(exc, "status", None)
+        return cls(message, failure_kind(exc), status=status if isinstance(status, int) else None)
+
+
+def failure_kind(exc: BaseException) -> FailureKind:
+    """The kind of a source's failure: its own, or :attr:`FailureKind.FAILED` when it gave none."""
+    kind = getattr(exc, "kind", None)
+    return kind if isinstance(kind, FailureKind) else FailureKind.FAILED
 
 
 def default_cache_dir() -> Path:
@@ -141,8 +175,14 @@ class DataSource(abc.ABC):
 
         Raises:
             DataSourceError: the data cannot be had; the message says why, so the
-                evaluation can report "insufficient data" with that reason.
+                evaluation can report "insufficient data" with that reason. Raise
+                :class:`SourceFailed` to say what kind of failure it was.
         """
+
+    def recovered(self, request: SourceRequest) -> tuple[SourceFailure, ...]:
+        """Problems the source overcame while answering ``request`` (a damaged cache entry it
+        fetched again), so a report can say so; called after :meth:`fetch`. The default: none."""
+        return ()
 
     def close(self) -> None:  # noqa: B027 - optional hook for sources with resources
         """Release resources (connections, files). Called once at the end of a run."""

@@ -71,6 +71,7 @@ def _read_metric(r: _Reader, node: Node) -> Metric | None:
             "publication_lag_months",
             "description",
             "decimals",
+            "projection_min_points",
         ),
     )
     if f is None:
@@ -108,6 +109,7 @@ def _read_metric(r: _Reader, node: Node) -> Metric | None:
             hint="sum (counts), weighted_mean (shares and rates, with 'weight'), or none",
         )
     lag = r.integer(f.get("publication_lag_months"), "publication lag")
+    min_points = r.integer(f.get("projection_min_points"), "projection_min_points")
     return Metric(
         id=metric_id,
         title=r.label(f.get("title"), "metric title"),
@@ -121,6 +123,7 @@ def _read_metric(r: _Reader, node: Node) -> Metric | None:
         publication_lag_months=lag if lag is not None else 12,
         description=r.label(f.get("description"), "metric description"),
         decimals=r.integer(f.get("decimals"), "decimals"),
+        projection_min_points=min_points if min_points is not None else 5,
         location=node.location,
     )
 
@@ -156,6 +159,7 @@ def _read_target(r: _Reader, node: Node) -> Target | None:
             "area",
             "projection",
             "policy",
+            "baseline_window",
         ),
     )
     if f is None:
@@ -178,6 +182,7 @@ def _read_target(r: _Reader, node: Node) -> Target | None:
                 node.location,
             )
     weight = r.number(f.get("weight"), "target weight")
+    window = r.integer(f.get("baseline_window"), "baseline window")
     return Target(
         id=target_id,
         element=r.text(f.get("element"), "element"),
@@ -199,4 +204,5 @@ def _read_target(r: _Reader, node: Node) -> Target | None:
         projection=r.text(f.get("projection"), "projection", "linear"),
         policy=r.text(f.get("policy"), "policy", "default"),
         location=node.location,
+        baseline_window=window if window is not None else 3,
     )

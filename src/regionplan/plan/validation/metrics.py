@@ -89,6 +89,15 @@ def _check_metrics(plan: Plan, extensions: Any) -> list[Problem]:
                 messages = [f"the {spec.name} source could not check its query: {exc}"]
             for message in messages:
                 out.append(_err(P.SOURCE, f"the metric '{m.id}': {message}", spec.location or m.location))
+        if m.projection_min_points < 3:
+            out.append(
+                _err(
+                    P.BAD_VALUE,
+                    f"the metric '{m.id}' has projection_min_points {m.projection_min_points}: at least 3",
+                    m.location,
+                    "a projection needs three observations for an interval; the default is 5",
+                )
+            )
         if m.aggregation == "weighted_mean" and not m.weight:
             out.append(
                 _err(

@@ -16,33 +16,41 @@ from regionplan.plan.validation.common import _did_you_mean, _err
 
 
 def _check_ids(plan: Plan) -> list[Problem]:
-    out = []
-    seen: dict[str, tuple[str, Location | None]] = {}
+    """One problem at every repeated use of an id, each pointing at the first use."""
     groups: list[tuple[str, Iterable[Any]]] = [
+        ("region", (plan.region,)),
         ("actor", plan.actors),
         ("element", plan.elements),
         ("metric", plan.metrics),
         ("target", plan.targets),
         ("municipality", plan.region.municipalities),
     ]
+    uses: dict[str, list[tuple[str, Location | None]]] = {}
     for what, items in groups:
         for item in items:
-            if not item.id:
-                continue
-            if item.id in seen:
-                other_what, other_loc = seen[item.id]
-                where = f" at {other_loc}" if other_loc else ""
-                out.append(
-                    _err(
-                        P.DUPLICATE_ID,
-                        f"the id '{item.id}' is used twice (this {what}, and a {other_what}{where})",
-                        item.location,
-                        hint="ids are unique across the whole plan; rename one",
-                    )
+            if item.id:
+                uses.setdefault(item.id, []).append((what, item.location))
+    out = []
+    for id_, found in uses.items():
+        first_what, first_loc = found[0]
+        times = "twice" if len(found) == 2 else f"{len(found)} times"
+        where = f" at {first_loc}" if first_loc else ""
+        for n, (what, loc) in enumerate(found[1:], start=2):
+            nth = "" if len(found) == 2 else f" (use {n} of {len(found)})"
+            out.append(
+                _err(
+                    P.DUPLICATE_ID,
+                    f"the id '{id_}' is used {times}: here by {_article(what)} {what}{nth}, "
+                    f"first by {_article(first_what)} {first_what}{where}",
+                    loc,
+                    hint="ids are unique across the whole plan; rename all but one",
                 )
-            else:
-                seen[item.id] = (what, item.location)
+            )
     return out
+
+
+def _article(word: str) -> str:
+    return "an" if word[0] in "aeiou" else "a"
 
 
 def _check_references(plan: Plan) -> list[Problem]:

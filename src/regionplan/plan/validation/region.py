@@ -10,7 +10,7 @@ import datetime as dt
 from regionplan.errors import Problem
 from regionplan.plan import problems as P
 from regionplan.plan.codes import CodeChanges
-from regionplan.plan.model import Plan
+from regionplan.plan.model import MunicipalityCode, Plan
 from regionplan.plan.validation.common import _err
 
 
@@ -46,6 +46,7 @@ def _check_region(plan: Plan) -> list[Problem]:
                         f"add 'from: {validity.valid_from}' and list the code used before",
                     )
                 )
+        out += _check_lineage(name, m.codes, changes)
         # Every day of the plan period needs a valid code: check the period's ends and
         # every day a code starts or stops.
         days = {start, end}
@@ -68,3 +69,57 @@ def _check_region(plan: Plan) -> list[Problem]:
                 )
                 break
     return out
+
+
+def _check_lineage(name: str, codes: tuple[MunicipalityCode, ...], changes: CodeChanges) -> list[Problem]:
+    """A code that starts after others ended must be one of the codes they became.
+
+    A code valid on its own dates can still belong to another municipality (Hurdal given
+    Hole's 3038 for 2020-2023); the change records tell what each ended code became.
+    """
+    out = []
+    for later in codes:
+        if later.valid_from is None:
+            continue
+        earlier = [
+            c
+            for c in codes
+            if c.valid_until is not None
+            and c.valid_until < later.valid_from
+            and changes.validity(c.code).valid_until is not None
+        ]
+        if not earlier or any(later.code in _descendants(changes, c.code) for c in earlier):
+            continue
+        last = max(earlier, key=lambda c: c.valid_until or dt.date.min)
+        ended = changes.validity(last.code).valid_until
+        became = ", ".join(
+            _named(changes, c, ended) for c in changes.successors(last.code, ended or dt.date.min)
+        )
+        out.append(
+            _err(
+                P.CODE_LINEAGE,
+                f"{name}: the code {_named(changes, later.code, later.valid_from)} does not follow "
+                f"{_named(changes, last.code, None)}: the records say {last.code} became {became} "
+                f"on {ended}",
+                later.location,
+                f"list the code {last.code} became, or check that {later.code} is this municipality's",
+            )
+        )
+    return out
+
+
+def _descendants(changes: CodeChanges, code: str) -> set[str]:
+    """Every code that holds part of ``code``'s area after it ended, through later reforms too."""
+    end = changes.validity(code).valid_until
+    if end is None:
+        return set()
+    out: set[str] = set()
+    for day in changes.change_dates:
+        if day >= end:
+            out.update(changes.successors(code, day))
+    return out
+
+
+def _named(changes: CodeChanges, code: str, on: dt.date | None) -> str:
+    name = changes.name(code, on)
+    return f"{code} ({name})" if name else code

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from regionplan.errors import Problem
+from regionplan.errors import Location, Problem
 from regionplan.plan import problems as P
 from regionplan.plan.model import Metric, Plan, TargetKind
 from regionplan.plan.periods import parse_period
@@ -13,6 +13,32 @@ from regionplan.plan.validation.common import _err, _same_dimension, _unit_hint
 
 def _year_of(label: str) -> float:
     return parse_period(label).time
+
+
+def _check_deadline(tid: str, baseline: str, deadline: str, loc: Location | None) -> list[Problem]:
+    """A deadline must come after the baseline; at the same point in time nothing can change."""
+    end, start = _year_of(deadline), _year_of(baseline)
+    if end < start:
+        return [
+            _err(
+                P.DEADLINE_BEFORE_BASELINE,
+                f"the target '{tid}' has its deadline ({deadline}) before its baseline ({baseline})",
+                loc,
+                "the deadline comes after the baseline",
+            )
+        ]
+    if end == start:
+        same = "" if deadline == baseline else f"; {deadline} and {baseline} stand at the same point in time"
+        return [
+            _err(
+                P.DEADLINE_AT_BASELINE,
+                f"the target '{tid}' has its deadline at its baseline ({baseline}){same}: "
+                "it would be judged on the value it is measured from",
+                loc,
+                "move the deadline later, or the baseline earlier",
+            )
+        ]
+    return []
 
 
 def _check_targets(plan: Plan, extensions: Any) -> list[Problem]:
@@ -49,16 +75,8 @@ def _check_targets(plan: Plan, extensions: Any) -> list[Problem]:
                             f"write the target in a unit of the same dimension as '{metric.unit}'",
                         )
                     )
-        if t.baseline and t.deadline and _year_of(t.deadline) <= _year_of(t.baseline):  # both parsed at load
-            out.append(
-                _err(
-                    P.DEADLINE_BEFORE_BASELINE,
-                    f"the target '{t.id}' has its deadline ({t.deadline}) before or at its "
-                    f"baseline ({t.baseline})",
-                    t.location,
-                    "the deadline comes after the baseline",
-                )
-            )
+        if t.baseline and t.deadline:  # both parsed at load
+            out += _check_deadline(t.id, t.baseline, t.deadline, t.location)
         if t.kind is TargetKind.GROWTH_VS and t.other == t.metric:
             out.append(
                 _err(
@@ -85,4 +103,13 @@ def _check_targets(plan: Plan, extensions: Any) -> list[Problem]:
             )
         if t.weight <= 0:
             out.append(_err(P.BAD_VALUE, f"the target '{t.id}' needs a weight above 0", t.location))
+        if t.baseline_window < 0:
+            out.append(
+                _err(
+                    P.BAD_VALUE,
+                    f"the target '{t.id}' has a baseline_window of {t.baseline_window} years",
+                    t.location,
+                    "give 0 (judge from the baseline only) or more years",
+                )
+            )
     return out
