@@ -13,8 +13,8 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-import norway
 import attrs
+import norway
 import numpy as np
 import numpy_baseline
 from _util import Row, fit_exponent, median_time
@@ -58,7 +58,9 @@ def run(quick: bool) -> dict[str, Any]:
     n_areas = len(dataset.groups)
     # The numpy baseline computes the statuses only; the like-for-like comparison turns the
     # baseline sensitivity off, and its cost is measured on its own below.
-    plan = attrs.evolve(full_plan, targets=tuple(attrs.evolve(t, baseline_window=0) for t in full_plan.targets))
+    plan = attrs.evolve(
+        full_plan, targets=tuple(attrs.evolve(t, baseline_window=0) for t in full_plan.targets)
+    )
 
     def run_lib(ds: Any = dataset, the_plan: Any = plan) -> Any:
         return evaluate(the_plan, ds, as_of=norway.AS_OF, extensions=ext)
