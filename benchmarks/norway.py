@@ -4,8 +4,8 @@ The plan has the reference plan's metrics and one target of each kind:
 population on 1 January (SSB 07459), jobs in the 4th quarter (SSB 11618), jobs per
 person derived from them; targets recovery, growth_vs, change, annual_trend, and
 level judged by the open_sdg policy. Its region is Gardermoregionen; the data are
-the municipality files of ``tests/data/norway`` (see PROVENANCE.md there), read
-once and mapped once to the 2024 municipality codes. Every municipality is then
+the municipality files the package bundles (``regionplan/_resources/norway``, see
+PROVENANCE.md there), read once and mapped once to the 2024 municipality codes. Every municipality is then
 evaluated as its own region.
 """
 
@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import gzip
+import io
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +22,7 @@ import numpy as np
 
 __all__ = ["AS_OF", "DATA", "PLAN_YAML", "REGION_YAML", "load_series", "replicate", "write_plan"]
 
-DATA = Path(__file__).resolve().parents[1] / "tests" / "data" / "norway"
+DATA = Path(__file__).resolve().parents[1] / "src" / "regionplan" / "_resources" / "norway"
 AS_OF = dt.date(2025, 6, 30)
 VINTAGE = dt.date(2024, 1, 1)
 
@@ -92,8 +94,8 @@ def write_plan(folder: Path) -> Path:
 
 
 def _rows(name: str) -> list[dict[str, str]]:
-    with open(DATA / name, newline="", encoding="utf-8") as f:
-        return list(csv.DictReader(f))
+    text = gzip.decompress((DATA / name).read_bytes()).decode("utf-8")
+    return list(csv.DictReader(io.StringIO(text)))
 
 
 def load_series() -> tuple[dict[str, Any], tuple[str, ...]]:
@@ -108,10 +110,8 @@ def load_series() -> tuple[dict[str, Any], tuple[str, ...]]:
     from regionplan.plan.periods import PeriodSpec
 
     ssb = Provenance("csv", licence="CC BY 4.0", credit="Kilde: Statistisk sentralbyrå")
-    population = _rows("population_by_municipality_2005_2023.csv") + _rows(
-        "population_by_municipality_2024.csv"
-    )
-    jobs = _rows("jobs_by_municipality_2017_2022.csv")
+    population = _rows("population_07459_2005_2024.csv.gz")
+    jobs = _rows("jobs_11618_2017_2022.csv.gz")
     codes = tuple(sorted({r["code"] for r in population if r["year"] == "2024"}))
     pop = Series.from_observations(
         [

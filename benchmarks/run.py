@@ -22,12 +22,14 @@ sys.path.insert(0, str(HERE))
 import _util  # noqa: E402
 import bench_evaluate  # noqa: E402
 import bench_import  # noqa: E402
+import bench_jsonstat  # noqa: E402
 import bench_load_validate  # noqa: E402
 import bench_memory  # noqa: E402
 import bench_pint  # noqa: E402
 
 BENCHMARKS = {
-    m.NAME: m for m in (bench_import, bench_pint, bench_load_validate, bench_evaluate, bench_memory)
+    m.NAME: m
+    for m in (bench_import, bench_pint, bench_load_validate, bench_evaluate, bench_memory, bench_jsonstat)
 }
 
 

@@ -37,22 +37,26 @@ def section() -> str:
         f"Evaluated as of {AS_OF.isoformat()} on the data in `data/` (offline: the metrics that need a "
         "live fetch from SSB have no data here, and say so).",
         "",
-        "| element | status |",
-        "|---|---|",
+        "| element | status | what it rests on |",
+        "|---|---|---|",
     ]
     for element in plan.elements:
         if element.kind.value not in {"vision", "main_goal", "sub_goal"}:
             continue
         goal = result.goal(element.id)
         shown = f"{goal.status.symbol} {goal.status.label.get('en')}" if goal.measured else "– not measured"
-        lines.append(f"| {element.kind.label.get('en')}: {element.title.get('en')} | {shown} |")
+        basis = goal.explain("en").split(" — ", 1)[1] if goal.measured else "–"
+        basis = basis[:1].upper() + basis[1:]
+        lines.append(f"| {element.kind.label.get('en')}: {element.title.get('en')} | {shown} | {basis} |")
     lines += ["", "| target | status | latest | why |", "|---|---|---|---|"]
     for t in result.targets:
-        latest = (
-            f"{format_number(t.latest.value, 'en', t.metric.decimals)} ({t.latest.period})"
-            if t.latest
-            else "–"
-        )
+        latest = "–"
+        if t.latest:
+            age = f" · {t.data_age_months} months" if t.data_age_months is not None else ""
+            stale = ", newer figures missing" if t.stale else ""
+            latest = (
+                f"{format_number(t.latest.value, 'en', t.metric.decimals)} ({t.latest.period}{age}{stale})"
+            )
         why = t.explain("en").replace("|", "\\|")
         lines.append(
             f"| {t.target.title.get('en')} | {t.status.symbol} {t.status.label.get('en')} | {latest} | {why} |"

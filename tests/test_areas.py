@@ -1,4 +1,5 @@
-"""Tests of regionplan.data.areas on real SSB data (tests/data/norway) and on generated tables.
+"""Tests of regionplan.data.areas on real SSB data (the package's bundled municipality figures,
+``regionplan/_resources/norway``, and tests/data/norway) and on generated tables.
 
 The expected values are computed in the tests from the raw rows with plain pandas,
 never through the library, except for the three published regional job totals.
@@ -36,6 +37,8 @@ if TYPE_CHECKING:
 
 DATA = Path(__file__).parent / "data" / "norway"
 KLASS = Path(__file__).parents[1] / "src" / "regionplan" / "_resources" / "klass131_changes.csv"
+#: Population (07459) and jobs (11618) of every municipality, as the package ships them.
+NATIONAL = KLASS.parent / "norway"
 D = dt.date
 V2024 = D(2024, 1, 1)
 SSB = Provenance("csv", table="07459", licence="CC BY 4.0", credit="Kilde: Statistisk sentralbyrå")
@@ -46,8 +49,7 @@ SSB = Provenance("csv", table="07459", licence="CC BY 4.0", credit="Kilde: Stati
 
 @pytest.fixture(scope="module")
 def population_rows() -> pd.DataFrame:
-    files = ["population_by_municipality_2005_2023.csv", "population_by_municipality_2024.csv"]
-    return pd.concat([pd.read_csv(DATA / f, dtype={"code": str}) for f in files], ignore_index=True)
+    return pd.read_csv(NATIONAL / "population_07459_2005_2024.csv.gz", dtype={"code": str})
 
 
 @pytest.fixture(scope="module")
@@ -299,7 +301,8 @@ def test_vintage_date_is_the_last_day_covered() -> None:
 
 @pytest.fixture(scope="module")
 def jobs_rows() -> pd.DataFrame:
-    return pd.read_csv(DATA / "jobs_by_municipality_2017_2022.csv", dtype={"code": str})
+    rows = pd.read_csv(NATIONAL / "jobs_11618_2017_2022.csv.gz", dtype={"code": str})
+    return rows.assign(reference_period=rows.year.astype(str) + "K4")
 
 
 def _series(rows: pd.DataFrame, column: str, unit: str) -> Series:

@@ -14,7 +14,14 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-BENCHMARKS = ("import_time", "pint_scalar_vs_array", "load_validate", "evaluate_norway", "memory")
+BENCHMARKS = (
+    "import_time",
+    "pint_scalar_vs_array",
+    "load_validate",
+    "evaluate_norway",
+    "memory",
+    "jsonstat_decode",
+)
 
 
 def test_quick_benchmark_run_reports_each_benchmark(tmp_path: Path) -> None:

@@ -245,7 +245,7 @@ def test_new_plan_for_nedre_romerike(tmp_path: Path) -> None:
         args += ["-m", code]
     assert runner.invoke(cli, args).exit_code == 0
     region = (target / "region.yaml").read_text(encoding="utf-8")
-    assert "Lillestrøm" in region and "'0231'" in region  # Skedsmo, merged into Lillestrøm in 2020
+    assert "Lillestrøm" in region and '"0231"' in region  # Skedsmo, merged into Lillestrøm in 2020
     assert "Gardermoregionen" not in (target / "goals.yaml").read_text(encoding="utf-8")
     md = runner.invoke(
         cli,
@@ -332,7 +332,7 @@ def test_new_takes_municipality_names(tmp_path: Path) -> None:
     )
     assert made.exit_code == 0, made.output
     region = (target / "region.yaml").read_text(encoding="utf-8")
-    assert "'3205'" in region and "'3222'" in region
+    assert '"3205"' in region and '"3222"' in region
     ambiguous = runner.invoke(
         cli, ["new", str(tmp_path / "x"), "--from", str(EXAMPLE), "--name", "X", "-m", "Våler"]
     )
@@ -344,7 +344,7 @@ def test_plugins_as_text_and_problem_codes() -> None:
     runner = CliRunner()
     text = runner.invoke(cli, ["plugins"]).output
     assert "regionplan.report.renderers.html" in text and "(built-in)" in text
-    assert "sources: csv [regionplan.data.sources.tabular]" in text
+    assert "sources: bundled [regionplan.data.sources.bundled], csv [regionplan.data.sources.tabular]" in text
     listing = runner.invoke(cli, ["problems"]).output
     assert listing.count("\n") >= 30 and "RP101" in listing
     unknown = runner.invoke(cli, ["problems", "RP999"])

@@ -91,6 +91,37 @@ def test_every_unit_and_command_is_documented(built_docs: Path) -> None:
     assert [n for n in names if f">{n}<" not in units] == []
     commands = (built_docs / "reference" / "cli.html").read_text(encoding="utf-8")
     assert [c for c in cli.commands if f"regionplan {c}" not in commands] == []
+    assert "regionplan data list" in commands and "regionplan data info" in commands
+
+
+def _documented_sources() -> list[type]:
+    """The built-in sources, and the ssb plugin's when it is installed (the reference shows it)."""
+    pm = make_plugin_manager(load_entrypoints=False)
+    pm.load_setuptools_entrypoints("regionplan", name="ssb")
+    return [item.value for item in Extensions.collect(pm).sources.items()]
+
+
+def test_every_source_describes_exactly_the_keys_it_takes() -> None:
+    """The reference of the sources' query keys is generated from ``query_keys``: each source
+    describes every key its query checks accept, once, with the right ``required``."""
+    sources = _documented_sources()
+    assert {s.name for s in sources} >= {"bundled", "csv", "excel", "inline", "jsonstat"}
+    for source in sources:
+        described = [key.name for key in source.query_keys]
+        assert len(described) == len(set(described)), source.name
+        assert set(described) == {*source.required_keys, *(source.optional_keys or ())}, source.name
+        assert {k.name for k in source.query_keys if k.required} == set(source.required_keys), source.name
+        assert all(k.type and k.doc for k in source.query_keys), source.name
+
+
+@needs_sphinx
+def test_every_source_and_query_key_is_documented(built_docs: Path) -> None:
+    page = (built_docs / "reference" / "sources.html").read_text(encoding="utf-8")
+    for source in _documented_sources():
+        assert f'id="source-{source.name}"' in page, source.name
+        section = page.split(f'id="source-{source.name}"', 1)[1].split('<section id="source-', 1)[0]
+        missing = [k.name for k in source.query_keys if f">{k.name}<" not in section]
+        assert missing == [], (source.name, missing)
 
 
 # -- the example source plugin -------------------------------------------------------------

@@ -147,7 +147,7 @@ def _with_targets(tmp_path: Path, targets: str) -> Path:
     folder = tmp_path / "plans" / "variant"
     folder.mkdir(parents=True)
     text = (PLAN / "plan.yaml").read_text(encoding="utf-8")
-    text = text.replace("../../tabular/", str(PLAN.parent.parent / "tabular") + "/")
+    text = text.replace("../../tabular", str(PLAN.parent.parent / "tabular"))  # paths and allow_paths
     head = text.split("targets:", 1)[0]
     (folder / "plan.yaml").write_text(head + "targets:\n" + targets, encoding="utf-8")
     (folder / "region.yaml").write_text((PLAN / "region.yaml").read_text(encoding="utf-8"), encoding="utf-8")

@@ -223,3 +223,60 @@ def test_money_in_different_units_is_converted() -> None:
     s = ev("a + b", {"a": a, "b": b}, "NOK")
     assert s.values[0, 0] == pytest.approx(2_500_000.0)
     assert PeriodKind.YEAR is s.periods[0].kind
+
+
+# -- what each refusal says, and where (the plan's checks show both) ------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "message", "column"),
+    [
+        ("1 + 'a'", "only numbers may stand in an expression, not 'a'", 5),
+        ("1 + jobs % 2", "only + - * / are allowed", 5),
+        ("1 + ~jobs", "only unary minus is allowed", 5),
+        ("1 + foo(jobs)", "unknown function; known functions: growth, cagr, change, lag, index, share", 5),
+        ("1 + growth(jobs, n=2)", "write function arguments by position", 5),
+        ("1 + cagr(jobs)", "cagr() takes 2 to 2 arguments", 5),
+        ("1 + growth(2)", "the first argument of growth() is a metric id", 5),
+        ("1 + growth(jobs, 0)", "growth() takes a whole number of years from 1 ", 18),
+        ("1 + index(jobs, 2020.5)", "index() takes a year from ", 17),
+        ("1 + jobs[0]", "'jobs[0]' is not allowed in an expression", 5),
+    ],
+)
+def test_each_refusal_says_what_and_where(text: str, message: str, column: int) -> None:
+    with pytest.raises(ExpressionError) as info:
+        parse(text)
+    # the start of the message: bounds in it (years, sizes) are the plan checks' to state
+    assert str(info.value).startswith(message), str(info.value)
+    assert info.value.column == column
+
+
+def test_a_syntax_error_has_its_column() -> None:
+    with pytest.raises(ExpressionError) as info:
+        parse("jobs + (population")
+    assert str(info.value).startswith("cannot read the expression: ")
+    assert info.value.column == 8
+
+
+def test_one_year_is_the_shortest_span() -> None:
+    assert parse("growth(jobs, 1)").references == frozenset({"jobs"})
+    assert parse("change(jobs, 1) + lag(jobs, 1)").text == "change(jobs, 1) + lag(jobs, 1)"
+
+
+def test_units_of_products_shares_and_sums() -> None:
+    u = units(jobs="job", population="person", all_jobs="job")
+    assert result_unit(parse("jobs * population"), u) == parse_unit("job * person")
+    assert result_unit(parse("share(jobs, all_jobs)"), u) == parse_unit("percent")
+    job, person = (f"{u[m]:~}" for m in ("jobs", "population"))
+    for text, message, column in [
+        ("1 + (jobs + population)", f"cannot compute {job} + {person}: the dimensions differ", 6),
+        ("1 + (jobs - population)", f"cannot compute {job} - {person}: the dimensions differ", 6),
+        (
+            "1 + share(jobs, population)",
+            f"share() needs a part and a whole of the same dimension, not {job} and {person}",
+            5,
+        ),
+    ]:
+        with pytest.raises(ExpressionError) as info:
+            result_unit(parse(text), u)
+        assert (str(info.value), info.value.column) == (message, column)

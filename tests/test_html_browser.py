@@ -12,6 +12,7 @@ is unset; CI sets it, so there a missing browser is a failure. Screenshots go to
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import json
 import os
@@ -183,6 +184,45 @@ def watch(browser: str, profile: Path, url: str) -> dict[str, list[Any]]:
     }
 
 
+#: Elements that reach past the right edge of the page (tables scroll in their own box).
+_OVERFLOW = """(() => {
+  const width = document.documentElement.clientWidth;
+  const out = [];
+  document.querySelectorAll("body *").forEach((e) => {
+    if (e.getBoundingClientRect().right > width + 1 && !e.closest(".table-wrap")) {
+      out.push(e.tagName + "." + e.className);
+    }
+  });
+  return JSON.stringify({width, scroll: document.documentElement.scrollWidth, overflow: out.slice(0, 10)});
+})()"""
+
+
+def on_a_phone(browser: str, profile: Path, url: str, shot: Path, width: int = 390) -> dict[str, Any]:
+    """Lay ``url`` out as a phone ``width`` CSS pixels wide (headless windows cannot be that
+    narrow): what overflows, and a screenshot of the whole page."""
+    tools = DevTools(browser, profile)
+    try:
+        target = tools.send("Target.createTarget", {"url": "about:blank"})["targetId"]
+        session = tools.send("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
+        tools.send("Page.enable", session=session)
+        metrics = {"width": width, "height": 800, "deviceScaleFactor": 1, "mobile": True}
+        tools.send("Emulation.setDeviceMetricsOverride", metrics, session=session)
+        tools.events.clear()
+        tools.send("Page.navigate", {"url": url}, session=session)
+        tools.wait_for("Page.loadEventFired", session)
+        found = tools.send(
+            "Runtime.evaluate", {"expression": _OVERFLOW, "returnByValue": True}, session=session
+        )
+        layout: dict[str, Any] = json.loads(found["result"]["value"])
+        image = tools.send(
+            "Page.captureScreenshot", {"format": "png", "captureBeyondViewport": True}, session=session
+        )
+        shot.write_bytes(base64.b64decode(image["data"]))
+    finally:
+        tools.close()
+    return layout
+
+
 @pytest.fixture(scope="module")
 def builtin_extensions() -> Extensions:
     """The built-in plugins only: installed plugins cannot change these tests."""
@@ -277,6 +317,10 @@ def test_the_examples_report_in_chromium(browser: str, tmp_path: Path, lang: str
     assert main.status is not None and main.status.value == "off_track"  # balance is off track from 2019
     assert main.title in dom and main.status.label in dom
     assert "Kilde: Statistisk sentralbyrå, tabell 11618" in dom
+    # what the verdict rests on is on the page: coverage and mix, caveats, the balance's base periods
+    assert main.basis is not None and main.basis.short in dom and main.basis.caveat_texts[0] in dom
+    assert 'class="card status-off_track caveated main"' in dom
+    assert dom.count('<table class="sensitivity">') == 2  # the balance and the recovery
 
     ARTIFACTS.mkdir(exist_ok=True)
     shot = ARTIFACTS / f"gardermoregionen-{lang}.png"
@@ -284,3 +328,8 @@ def test_the_examples_report_in_chromium(browser: str, tmp_path: Path, lang: str
     result = run(browser, tmp_path / "profile-shot", f"--screenshot={shot}", "--window-size=1280,2600", url)
     assert result.returncode == 0, result.stderr[-2000:]
     assert shot.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
+    # on a phone nothing but a wide table (which scrolls in its own box) reaches past the edge
+    phone = ARTIFACTS / f"gardermoregionen-{lang}-390.png"
+    layout = on_a_phone(browser, tmp_path / "profile-phone", url, phone)
+    assert layout["width"] == 390 and layout["overflow"] == [] and layout["scroll"] <= 390, layout
+    assert phone.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")

@@ -296,3 +296,32 @@ def test_registers_itself() -> None:
     seen: dict[str, type] = {}
     regionplan_register_sources(lambda name, cls: seen.__setitem__(name, cls))
     assert seen == {"jsonstat": JsonStatFileSource}
+
+
+def test_decoding_is_linear_in_the_categories() -> None:
+    """A regression guard: selecting categories looked each code up in a tuple (quadratic).
+    20,000 areas took seconds then; the bound is generous. Speed goals live in benchmarks/."""
+    import time
+
+    n = 20_000
+    codes = [f"A{i:05d}" for i in range(n)]
+    doc = {
+        "version": "2.0",
+        "class": "dataset",
+        "id": ["area", "year"],
+        "size": [n, 2],
+        "role": {"geo": ["area"], "time": ["year"]},
+        "dimension": {
+            "area": {"category": {"index": codes}},
+            "year": {"category": {"index": ["2023", "2024"]}},
+        },
+        "value": list(range(2 * n)),
+    }
+    dataset = parse_jsonstat(doc)
+    start = time.perf_counter()
+    everything = decode_jsonstat(dataset)[""]
+    picked = decode_jsonstat(dataset, filters={"area": codes[::-2]})[""]
+    elapsed = time.perf_counter() - start
+    assert len(everything) == 2 * n and len(picked) == n
+    assert picked.areas[0] == codes[-1] and picked.values[1] == 2 * n - 1
+    assert elapsed < 1.0, elapsed

@@ -85,6 +85,40 @@ def test_every_format_says_where_the_region_stands(
         assert t.status.label in text
 
 
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("lang", ["nb", "en"])
+def test_every_format_says_what_the_main_goal_rests_on(
+    evaluation: Evaluation, builtin_extensions: Extensions, fmt: str, lang: str
+) -> None:
+    text = out(evaluation, fmt, builtin_extensions, lang)
+    report = build_report(evaluation, lang=lang)
+    basis = report.headline[0].basis
+    assert basis is not None and basis.caveats == ("mixed",)
+    if fmt == "json":
+        assert json.loads(text)["headline"][0]["basis"]["short"] == basis.short
+        return
+    plain = re.sub(r"\s+", " ", text.replace("\\n", " ").replace("<br/>", " ").replace("\u00a0", " "))
+    assert basis.short.replace("\u00a0", " ") in plain  # "100 % målt · 1 nådd, 1 ikke i rute"
+    if fmt != "dot":
+        assert basis.caveat_texts[0] in plain  # "de målte delene spriker"
+        assert report.rests_on in plain
+        jobs = next(t for t in report.targets if t.id == "t_jobs")
+        assert jobs.age is not None and f"{jobs.age.period_text} · {jobs.age.age_text}" in plain
+
+
+def test_html_marks_a_status_with_caveats(evaluation: Evaluation, builtin_extensions: Extensions) -> None:
+    html = out(evaluation, "html", builtin_extensions)
+    # the main goal's children disagree: its card and badge are drawn neutral, with the caveat
+    cards = re.findall(r'<div class="card ([^"]*)">', html)
+    assert cards == ["status-off_track caveated main", "status-off_track"]
+    assert 'class="badge status-off_track caveated"' in html
+    assert '<p class="caveats"><strong>Merk:</strong> de målte delene spriker.</p>' in html
+    assert 'class="mixbar"' in html and 'style="width: 66.7%"' in html
+    # the target table: the latest value with its period and age, progress, the projection marked
+    row = html.split('<table class="targets">', 1)[1].split("</tr>", 2)[1]
+    assert "(2022 · 12 mnd.)" in row and "24 %" in row and "veiledende" in row
+
+
 def test_output_is_deterministic(evaluation: Evaluation, builtin_extensions: Extensions) -> None:
     for fmt in FORMATS:
         assert out(evaluation, fmt, builtin_extensions) == out(evaluation, fmt, builtin_extensions), fmt

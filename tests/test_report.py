@@ -246,6 +246,132 @@ def test_target_rows_carry_numbers_and_reasons(
     assert visitors.explanation
 
 
+def test_goals_show_what_their_status_rests_on(
+    report_nb: Report, report_en: Report, evaluation: Evaluation
+) -> None:
+    goal = evaluation.goal("main")
+    main = report_nb.headline[0]
+    assert main.basis is not None
+    assert main.basis.coverage == goal.coverage == 1.0
+    assert {m.status.value: m.count for m in main.basis.mix} == {s.value: n for s, n in goal.mix.items()}
+    assert sum(m.share for m in main.basis.mix) == pytest.approx(goal.coverage)
+    assert main.basis.caveats == goal.caveats == ("mixed",)  # one achieved, one off track
+    assert main.basis.short == "100 % målt · 1 nådd, 1 ikke i rute"
+    assert main.basis.caveat_texts == ("de målte delene spriker",)
+    assert main.basis.text == goal.explain("nb")
+    assert report_en.headline[0].basis is not None
+    assert report_en.headline[0].basis.short == "100 % measured · 1 achieved, 1 off track"
+    # the same basis on the element's row and its node in the diagram; none where nothing measures
+    assert report_nb.element("main").basis == main.basis == report_nb.diagram.node("main").basis
+    assert report_nb.element("act").basis is None and report_nb.diagram.node("act").basis is None
+    sub = report_nb.element("sub").basis
+    assert sub is not None and sub.coverage_text == "33 % målt" and "partly_measured" in sub.caveats
+
+
+def test_target_rows_say_how_old_their_data_is_and_where_it_came_from(report_nb: Report) -> None:
+    row = next(t for t in report_nb.targets if t.id == "t_jobs")
+    # annual figures, published six months after the year: 2022 is 12 months old on 1 January
+    # 2024, and 2023's figures are due on 1 July 2024
+    assert row.age is not None
+    assert (row.age.period, row.age.age_months, row.age.age_text) == ("2022", 12, "12 mnd.")
+    assert row.age.next_expected == dt.date(2024, 7, 1) and row.age.next_expected_text == "1. juli 2024"
+    assert not row.age.stale and row.age.stale_text == ""
+    assert row.origin is not None and row.origin.text == "planens eget register"
+    assert not row.origin.fell_back
+    assert report_nb.rests_on == "Status per 2024-01-01 · nyeste tall: arbeidsplasser 2022 (12 mnd.)"
+    assert report_nb.stale_note == ""
+    assert [(f.metric, f.targets) for f in report_nb.latest_figures] == [("jobs", ("t_jobs", "t_jobs2"))]
+    # the inline values of visitors lack one municipality: said in Norwegian, with its kind
+    visitors = next(t for t in report_nb.targets if t.id == "t_visitors")
+    assert visitors.origin is not None
+    assert [f.kind for f in visitors.origin.failed] == ["missing_areas"]
+    assert "mangler tall for (noen av) regionens kommuner" in visitors.origin.text
+    assert visitors.age is None
+
+
+def test_a_stale_latest_period_is_marked(tmp_path: Path) -> None:
+    """A year later, the 2023 figures are overdue: the row and the summary say so."""
+    late = build_report(demo_evaluation(tmp_path / "late", as_of="2025-01-01"), lang="en")
+    row = next(t for t in late.targets if t.id == "t_jobs")
+    assert row.age is not None and row.age.stale and row.age.age_months == 24
+    assert row.age.stale_text == "newer figures missing (due by 1 July 2024)"
+    assert (
+        late.rests_on
+        == "Status as of 2025-01-01 · newest figures: jobs 2022 (24 months, newer figures missing)"
+    )
+    assert late.stale_note == "Newer figures should have been published for jobs (1 July 2024)."
+
+
+def test_projections_come_with_their_basis(report_nb: Report, evaluation: Evaluation) -> None:
+    from regionplan.evaluation.status import Status
+    from regionplan.report.rows import target_row
+
+    row = next(t for t in report_nb.targets if t.id == "t_jobs")
+    p = row.projection
+    assert p is not None and p.n_points == row.projection_points == 4 >= row.projection_min_points == 3
+    # four years of data (2019–2022) and eight years ahead to 2030: indicative
+    assert (p.span_years, p.horizon_years, p.indicative) == (3.0, 8.0, True)
+    assert p.deadline_text == "2030" and row.projection_note == ""
+    # too few observations: no projection, and the reason instead
+    result = evaluation.target("t_jobs")
+    short = attrs.evolve(result, projection=None, projection_points=2, projection_min_points=5)
+    assert result.status is Status.OFF_TRACK
+    few = target_row(short, "nb")
+    assert few.projection is None and few.projection_note == "ingen framskriving: 2 av 5 observasjoner"
+    assert target_row(short, "en").projection_note == "no projection: 2 of 5 observations"
+    # an achieved target needs no projection, and gets no note
+    done = attrs.evolve(short, status=Status.ACHIEVED)
+    assert target_row(done, "nb").projection_note == ""
+
+
+@pytest.mark.parametrize(
+    ("progress", "flag", "nb", "en"),
+    [
+        (0.236, None, ("24 %", ""), ("24 %", "")),
+        (0.0, "away", ("0 %", "beveget seg bort fra målet"), ("0 %", "moved away from the target")),
+        (1.0, "beyond", ("100 %", "forbi målet"), ("100 %", "beyond the target")),
+        (None, None, ("–", ""), ("–", "")),
+    ],
+)
+def test_progress_is_shown_within_its_definition(
+    evaluation: Evaluation, progress: float | None, flag: str | None, nb: tuple[str, str], en: tuple[str, str]
+) -> None:
+    from regionplan.report.rows import progress_texts
+
+    result = attrs.evolve(evaluation.target("t_jobs"), progress=progress, progress_flag=flag)
+    assert progress_texts(result, "nb") == nb
+    assert progress_texts(result, "en") == en
+
+
+def test_the_verdict_from_earlier_base_periods(report_nb: Report, evaluation: Evaluation) -> None:
+    row = next(t for t in report_nb.targets if t.id == "t_jobs")
+    s = row.sensitivity
+    assert s is not None and s.holds and s.verdict_text == "Vurderingen holder"
+    # in time order, the stated baseline marked, each value with its sign and unit
+    assert [(r.period, r.stated) for r in s.rows] == [("2018", False), ("2019", True)]
+    assert [r.value_text for r in s.rows] == ["+320 arbeidsplasser", "+210 arbeidsplasser"]
+    assert s.rows[1].note == "valgt utgangspunkt" and s.extreme is None and s.extreme_text == ""
+    assert s.text.startswith("Vurderingen er den samme") and s.text in evaluation.target("t_jobs").explain(
+        "nb"
+    )
+    assert (
+        s.short
+        == "Vurderingen holder: 2018 +320 arbeidsplasser · 2019 +210 arbeidsplasser (valgt utgangspunkt)"
+    )
+    assert report_nb.diagram.node("t_jobs").note == s.short
+    assert (
+        report_nb.diagram.node("t_jobs").latest == "Siste verdi: 1\u00a0820 arbeidsplasser (2022 · 12 mnd.)"
+    )
+
+
+def test_quarters_are_written_as_the_readers_statistics_office_writes_them() -> None:
+    from regionplan.report.basis import period_text
+
+    assert period_text("2022Q4", "nb") == "2022K4"
+    assert period_text("2022Q4", "en") == "2022Q4"
+    assert period_text("2022", "nb") == "2022" and period_text("2022-10-01", "nb") == "2022-10-01"
+
+
 def test_chart_data(report_nb: Report) -> None:
     chart = next(c for c in report_nb.charts if c.target == "t_jobs")
     assert [p.period for p in chart.history] == ["2018", "2019", "2020", "2021", "2022"]

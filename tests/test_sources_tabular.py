@@ -429,7 +429,7 @@ codes = st.text("0123456789", min_size=1, max_size=6) | st.text(
 labels = st.one_of(
     st.integers(1900, 2100).map(str),
     st.builds(lambda y, q: f"{y}K{q}", st.integers(1900, 2100), st.integers(1, 4)),
-    st.dates().map(dt.date.isoformat),
+    st.dates(dt.date(1800, 1, 1), dt.date(2200, 12, 31)).map(dt.date.isoformat),
 )
 numbers = st.one_of(
     st.floats(allow_nan=False, allow_infinity=False),

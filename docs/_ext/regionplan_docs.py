@@ -4,7 +4,10 @@
 * ``regionplan-units`` — :data:`regionplan.plan.units.BASE_DEFINITIONS` as a table, with
   each unit's dimension as the library's registry reports it;
 * ``regionplan-cli`` — every command of :data:`regionplan.cli.cli` with its help, as
-  ``regionplan COMMAND --help`` prints it.
+  ``regionplan COMMAND --help`` prints it;
+* ``regionplan-sources`` — every built-in data source (and those of the plugins its
+  ``:plugins:`` option names) with the query keys its class describes
+  (:attr:`regionplan.data.sources.DataSource.query_keys`).
 
 Because the pages are generated when the docs are built, they cannot drift from
 the library.
@@ -14,7 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, ClassVar
 
 from docutils import nodes
 from sphinx.application import Sphinx
@@ -112,13 +115,21 @@ class CliDirective(SphinxDirective):
         settings = {"terminal_width": 100, "max_content_width": 100, **cli.context_settings}
         root = click.Context(cli, info_name="regionplan", **settings)
         out.append(self._section("regionplan", cli.get_help(root)))
-        for name in cli.list_commands(root):
-            command = cli.get_command(root, name)
+        self._commands(cli, root, "regionplan", out)
+        return out
+
+    def _commands(self, group: Any, parent: Any, prefix: str, out: list[nodes.Node]) -> None:
+        """A section for each command of ``group``, and for each command of its subgroups."""
+        import click
+
+        for name in group.list_commands(parent):
+            command = group.get_command(parent, name)
             if command is None or command.hidden:
                 continue
-            ctx = click.Context(command, info_name=name, parent=root, **command.context_settings)
-            out.append(self._section(f"regionplan {name}", command.get_help(ctx)))
-        return out
+            ctx = click.Context(command, info_name=name, parent=parent, **command.context_settings)
+            out.append(self._section(f"{prefix} {name}", command.get_help(ctx)))
+            if isinstance(command, click.Group):
+                self._commands(command, ctx, f"{prefix} {name}", out)
 
     def _section(self, title: str, help_text: str) -> nodes.section:
         section_id = nodes.make_id(title)
@@ -129,6 +140,74 @@ class CliDirective(SphinxDirective):
         section += block
         self.state.document.note_implicit_target(section, section)
         return section
+
+
+_LITERAL = re.compile(r"``(.+?)``")
+
+
+def _inline(text: str) -> nodes.paragraph:
+    """A paragraph of text whose double-backquoted spans are literals."""
+    para = nodes.paragraph()
+    for i, part in enumerate(_LITERAL.split(text)):
+        if part:
+            para += nodes.literal(text=part) if i % 2 else nodes.Text(part)
+    return para
+
+
+def _names(text: str | None) -> list[str]:
+    """A comma-separated option as a list of names."""
+    return [n.strip() for n in (text or "").split(",") if n.strip()]
+
+
+class SourcesDirective(SphinxDirective):
+    """Render every built-in data source with its query keys, from the source classes."""
+
+    has_content = False
+    option_spec: ClassVar[dict[str, Any]] = {"plugins": _names}
+
+    def run(self) -> list[nodes.Node]:
+        from regionplan.plugins import DEFAULT_PLUGINS, ENTRYPOINT_GROUP, Extensions, make_plugin_manager
+
+        pm = make_plugin_manager(load_entrypoints=False)
+        for name in self.options.get("plugins", []):
+            if not pm.load_setuptools_entrypoints(ENTRYPOINT_GROUP, name=name):
+                raise self.error(
+                    f"the plugin {name!r} is not installed (pip install -e plugins/regionplan-{name})"
+                )
+        ext = Extensions.collect(pm)
+        out: list[nodes.Node] = []
+        for item in ext.sources.items():
+            source = item.value
+            section_id = nodes.make_id(f"source-{item.name}")
+            section = nodes.section(
+                ids=[section_id], names=[nodes.fully_normalize_name(f"source {item.name}")]
+            )
+            title = nodes.title()
+            title += nodes.literal(text=item.name)
+            section += title
+            summary = (source.__doc__ or "").strip().split("\n\n")[0].replace("\n", " ")
+            origin = "built in" if item.plugin in DEFAULT_PLUGINS else f"from the plugin {item.plugin}"
+            section += _inline(f"{summary} ({origin}: ``{source.__module__}.{source.__name__}``)")
+            rows = [
+                (
+                    _literal(key.name),
+                    key.type,
+                    "required" if key.required else _inline(key.default or "–"),
+                    _inline(key.doc),
+                )
+                for key in source.query_keys
+            ]
+            described = {key.name for key in source.query_keys}
+            listed = [*source.required_keys, *(source.optional_keys or ())]
+            rows += [
+                (_literal(k), "–", "required" if k in source.required_keys else "–", "–")
+                for k in listed
+                if k not in described
+            ]
+            section += _table(("Key", "Takes", "Default", "Meaning"), rows, (16, 12, 22, 50))
+            self.state.document.note_implicit_target(section, section)
+            out.append(section)
+        return out
 
 
 _SECTION = re.compile(r"^(\s*)(Attributes|Args|Arguments|Parameters):\s*$")
@@ -187,4 +266,5 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_directive("regionplan-problems", ProblemsDirective)
     app.add_directive("regionplan-units", UnitsDirective)
     app.add_directive("regionplan-cli", CliDirective)
+    app.add_directive("regionplan-sources", SourcesDirective)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -20,6 +20,7 @@ __all__ = [
     "Location",
     "PlanError",
     "PluginError",
+    "PluginRenderError",
     "Problem",
     "RegionplanError",
     "RenderError",
@@ -33,7 +34,29 @@ class RegionplanError(Exception):
 
 
 class PluginError(RegionplanError):
-    """A plugin is broken: a duplicate name, a bad contribution, a failing import."""
+    """A plugin is broken: a duplicate name, a bad contribution, a failing import, or a
+    plugin that raised or returned what its contract does not allow.
+
+    Attributes:
+        plugin: the registered name of the plugin at fault, when one is.
+        distribution, version: the installed package the plugin came from, when known.
+        builtin: the plugin is part of regionplan: its fault is a bug in regionplan.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        plugin: str | None = None,
+        distribution: str | None = None,
+        version: str | None = None,
+        builtin: bool = False,
+    ) -> None:
+        super().__init__(message)
+        self.plugin = plugin
+        self.distribution = distribution
+        self.version = version
+        self.builtin = builtin
 
 
 class UnitDefinitionError(PluginError):
@@ -50,6 +73,11 @@ class EvaluationError(RegionplanError):
 
 class RenderError(RegionplanError):
     """A report could not be rendered (unknown format, missing optional dependency)."""
+
+
+class PluginRenderError(PluginError, RenderError):
+    """A renderer plugin failed or returned neither text nor bytes: the :class:`RenderError`
+    that :func:`~regionplan.report.renderers.render` promises, naming the plugin."""
 
 
 class Severity(enum.Enum):

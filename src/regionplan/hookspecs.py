@@ -7,6 +7,17 @@ projections and policies are plugins registered through these same hooks.
 Most hooks receive a ``register`` callback: call it once per contribution. The
 host checks each contribution, refuses duplicate names and records which plugin
 made it, so an error names the plugin at fault.
+
+A plugin that breaks its contract stops the run with a
+:class:`~regionplan.errors.PluginError` that names the plugin and the package it came
+from (``plugin 'myplugin' (regionplan-myplugin 1.2) failed in ...``), with the plugin's
+exception as its cause; the command line says so and exits with 3, and ``--debug`` shows
+the plugin's traceback. That is: a hook, or an object a plugin registered (a source, a
+renderer, a policy, a projection, a loader, a command), raising anything but the errors
+its contract names, or returning what its contract does not allow (each hook below says
+what it must return). The errors a contract names are not faults: a source's
+:class:`~regionplan.errors.DataSourceError` is a failure of the data, reported as such,
+and the next source is asked.
 """
 
 from __future__ import annotations
@@ -33,7 +44,7 @@ def regionplan_register_units(register: Callable[[str], None]) -> None:
     :param register: call with one pint definition per unit, e.g.
         ``register("household = [household] = households")``.
         Redefining an existing unit raises :class:`~regionplan.errors.UnitDefinitionError`
-        naming the plugin.
+        naming the plugin; a definition that is not a string is a plugin fault.
     """
 
 
@@ -45,7 +56,8 @@ def regionplan_register_loaders(register: Callable[..., None]) -> None:
         tuple such as ``(".yaml", ".yml")`` and ``loader(path, text)`` returns the
         document as a :class:`regionplan.plan.nodes.Node` tree (values with their line and
         column). A loader must never execute code found in the file, and raises
-        :class:`regionplan.plan.nodes.SyntaxProblem` for text it cannot read.
+        :class:`regionplan.plan.nodes.SyntaxProblem` for text it cannot read; any other
+        exception, or a result that is not a node tree, is a plugin fault.
         A suffix may be claimed by one plugin only.
     """
 
@@ -61,7 +73,8 @@ def regionplan_validate_plan(plan: Plan, graph: GoalGraph) -> Iterable[Problem] 
 
     :param plan: the plan as loaded.
     :param graph: its goal graph.
-    :returns: the problems found, or ``None``.
+    :returns: the problems found (a list, or a generator), or ``None``. Anything else,
+        or an exception, is a plugin fault: validation stops and names the plugin.
     """
 
 
@@ -73,6 +86,20 @@ def regionplan_register_sources(register: Callable[..., None]) -> None:
         plan writes under ``source: {name: ...}``; ``source_class`` subclasses
         :class:`regionplan.data.sources.DataSource` and is built with a
         :class:`regionplan.data.sources.SourceContext`.
+
+    What the source's methods must do:
+
+    * ``check_query(query)`` returns a list of messages (strings), empty for a good query;
+    * ``fetch(request)`` returns :class:`~regionplan.data.series.Observations` (one value
+      per area and period: equal one-dimensional columns) or raises
+      :class:`~regionplan.errors.DataSourceError` (or its
+      :class:`~regionplan.data.sources.SourceFailed`) when the data cannot be had;
+    * ``recovered(request)`` returns a tuple of
+      :class:`~regionplan.data.attempts.SourceFailure`.
+
+    A ``DataSourceError`` from the constructor, ``prepare`` or ``fetch`` is a failure of the
+    data (the metric gets "insufficient data" and the reason, or the next source delivers);
+    any other exception, or another return value, is a plugin fault.
     """
 
 
@@ -83,6 +110,12 @@ def regionplan_register_renderers(register: Callable[..., None]) -> None:
     :param register: call as ``register(renderer)`` with an instance of a
         :class:`regionplan.report.renderers.Renderer` subclass; its ``format`` names it
         (``"html"``, ``"md"``), so ``regionplan report --format NAME`` finds it.
+
+    ``render`` returns text (``str``), or ``bytes`` when the renderer sets ``binary = True``,
+    and raises :class:`~regionplan.errors.RenderError` for a failure the user can fix (a
+    missing optional dependency); that error reaches the user as it is. Any other exception,
+    or another return value, becomes a :class:`~regionplan.errors.PluginRenderError` (a
+    ``RenderError`` and a ``PluginError``) naming the plugin.
     """
 
 
@@ -91,7 +124,10 @@ def regionplan_register_projections(register: Callable[..., None]) -> None:
     """Add a projection method for targets (``projection: NAME`` in a plan).
 
     :param register: call as ``register(name, projector)`` with a
-        :class:`regionplan.evaluation.projection.Projector`.
+        :class:`regionplan.evaluation.projection.Projector`. Its ``project`` returns a
+        :class:`~regionplan.evaluation.projection.Projection` whose arrays hold one number
+        per row of ``values``; another return, or an exception, is a fault of this plugin
+        (not of the status policy that called it).
     """
 
 
@@ -101,7 +137,11 @@ def regionplan_register_status_policies(register: Callable[..., None]) -> None:
     off track / insufficient data.
 
     :param register: call as ``register(name, policy)`` with a
-        :class:`regionplan.evaluation.status.StatusPolicy`.
+        :class:`regionplan.evaluation.status.StatusPolicy`. Its ``judge`` returns a
+        :class:`~regionplan.evaluation.status.Judgement` whose arrays are numpy arrays
+        of one entry per target and area: ``status`` integer codes 0 to 3, ``reason``
+        strings, numbers in the numeric fields. Another return, or an exception, is a
+        plugin fault, found before a status is reported.
     """
 
 
@@ -113,7 +153,9 @@ def regionplan_register_rollup_policies(register: Callable[..., None]) -> None:
     and the caveats are computed by the base class for every policy.
 
     :param register: call as ``register(name, policy)`` with a
-        :class:`regionplan.evaluation.rollup.RollupPolicy`.
+        :class:`regionplan.evaluation.rollup.RollupPolicy`. Its ``combine_many`` returns
+        three arrays of one entry per area (integer status codes 0 to 3, scores, coverage);
+        another return, or an exception, is a plugin fault.
     """
 
 
@@ -123,6 +165,12 @@ def regionplan_register_commands(cli: click.Group) -> None:
 
     :param cli: the top-level :class:`click.Group`; decorate new commands with
         ``@cli.command()``.
+
+    A command runs as a built-in one does: a :class:`~regionplan.errors.RegionplanError`
+    it raises is the user's error (exit 3; a ``PlanError``, exit 1), click's own exceptions
+    keep their meaning, and any other exception is a plugin fault naming the plugin
+    (exit 3). A hook that fails here leaves the other plugins' commands working, with a
+    warning.
     """
 
 

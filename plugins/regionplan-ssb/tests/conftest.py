@@ -7,7 +7,7 @@ the selection expressions ``*``, ``top(n)``, ``from(x)``, ``to(x)``,
 (``eliminationValueCode``) or summed. Unknown variables and values, missing
 mandatory variables and too many cells get SSB's documented 400 bodies, a code
 asked twice a 500, an unknown table a 404. Tests queue faults for the next requests: slow replies,
-error statuses, truncated or replaced bodies. Every request is logged.
+error statuses, truncated, replaced or endless bodies. Every request is logged.
 """
 
 from __future__ import annotations
@@ -123,6 +123,7 @@ class Fault:
     headers: dict[str, str] = attrs.field(factory=dict)
     truncate: str | None = None  # "length": Content-Length says more; "close": no length
     trickle: float = 0.0  # seconds between 200-byte pieces of the body
+    endless: int = 0  # bytes of JSON-ish filler to stream with no Content-Length (a huge body)
     times: int = 1  # how many requests it applies to (-1: all)
 
 
@@ -135,6 +136,8 @@ class FakeSsb:
     base_url: str = ""
     headers: dict[str, str] = attrs.field(factory=dict)
     lock: threading.Lock = attrs.field(factory=threading.Lock)
+    #: Bytes of the endless bodies sent before the client hung up.
+    sent_bytes: int = 0
     #: The synthetic table's region codes, years and value rule, for tests.
     regions: tuple[str, ...] = tuple(SYN_REGIONS)
     years: tuple[str, ...] = tuple(SYN_YEARS)
@@ -317,6 +320,16 @@ class Handler(BaseHTTPRequestHandler):
             for name, value in headers.items():
                 self.send_header(name, value)
             self.send_header("Content-Type", "application/json; charset=utf-8")
+            if fault is not None and fault.endless:
+                self.send_header("Connection", "close")
+                self.end_headers()
+                self.wfile.write(b'{"value": [')
+                piece = b"1," * 32_768
+                for _ in range(fault.endless // len(piece)):
+                    self.wfile.write(piece)
+                    fake.sent_bytes += len(piece)
+                self.close_connection = True
+                return
             if fault is not None and fault.truncate == "close":
                 self.send_header("Connection", "close")
                 self.end_headers()

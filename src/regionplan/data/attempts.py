@@ -1,8 +1,9 @@
 """Where a metric's data came from: the sources tried, why some failed, which one delivered.
 
 A metric's sources are tried in the order the plan lists them and the first that delivers
-is used (:func:`~regionplan.data.dataset.fetch_data`). What happened on the way is kept as
-typed records, so a report can say it in the reader's language:
+is used (:func:`~regionplan.data.dataset.fetch_data`); when it delivers for some of the
+region's municipalities only, later sources complete the others. What happened on the way is
+kept as typed records, so a report can say it in the reader's language:
 
 * :class:`SourceAttempt`: one source asked for one metric (its name, table, file or URL);
 * :class:`SourceFailure`: something that kept data from a metric, with a stable
@@ -52,7 +53,7 @@ class FailureKind(enum.Enum):
     REFUSED = "refused"
     #: The query names a variable, value or period the table does not have.
     QUERY_MISMATCH = "query_mismatch"
-    #: The table has none of the region's areas.
+    #: The source has no figures for some or all of the region's municipalities.
     MISSING_AREAS = "missing_areas"
     #: A stored (cached) copy was damaged.
     CORRUPT_CACHE = "corrupt_cache"
@@ -60,8 +61,16 @@ class FailureKind(enum.Enum):
     NO_ROWS = "no_rows"
     #: The file the query names does not exist.
     FILE_MISSING = "file_missing"
+    #: The file the query names is no regular file (a folder, device, FIFO or socket, a link loop).
+    NOT_A_FILE = "not_a_file"
+    #: The file the query names is larger than the limit for data files.
+    TOO_LARGE = "too_large"
+    #: The file the query names lies outside the plan's folder, and no folder allowed holds it.
+    OUTSIDE_FOLDER = "outside_folder"
     #: What the source returned could not be read (malformed file or answer).
     INVALID = "invalid"
+    #: The source gave values no statistic can have (an infinite number, a count below zero).
+    IMPOSSIBLE_VALUE = "impossible_value"
     #: No installed plugin provides a source of that name.
     UNKNOWN_SOURCE = "unknown_source"
     #: The values do not fit the metric's unit.
@@ -91,6 +100,11 @@ class SourceAttempt:
         location: the file the query names, as the plan writes it (``"data/jobs.csv"``), or
             the URL of the table when the source gives one.
         provenance: the delivered batch's provenance (only on the attempt that delivered).
+        outside: the file read (absolute, links followed) when it lies outside the plan's
+            folder, in a folder the plan or the command allows; ``""`` when it lies inside.
+        areas: when the source's values were used for some of the region's municipalities
+            only (a partial delivery, or one completing it), their current codes; empty when
+            they were used for every area the source delivered.
     """
 
     metric: str
@@ -98,6 +112,8 @@ class SourceAttempt:
     table: str = ""
     location: str = ""
     provenance: Provenance | None = None
+    outside: str = ""
+    areas: tuple[str, ...] = ()
 
 
 @attrs.frozen
@@ -197,8 +213,8 @@ FAILURE_WORDS: dict[FailureKind, Label] = {
     ),
     FailureKind.MISSING_AREAS: Label(
         {
-            "nb": "{source} har ingen tall for regionens kommuner",
-            "en": "{source} has no figures for the region's municipalities",
+            "nb": "{source} mangler tall for (noen av) regionens kommuner",
+            "en": "{source} has no figures for (some of) the region's municipalities",
         }
     ),
     FailureKind.CORRUPT_CACHE: Label(
@@ -211,8 +227,29 @@ FAILURE_WORDS: dict[FailureKind, Label] = {
     FailureKind.FILE_MISSING: Label(
         {"nb": "filen {location} finnes ikke", "en": "the file {location} does not exist"}
     ),
+    FailureKind.NOT_A_FILE: Label(
+        {"nb": "{location} er ikke en vanlig fil", "en": "{location} is not a regular file"}
+    ),
+    FailureKind.TOO_LARGE: Label(
+        {
+            "nb": "filen {location} er større enn grensen for datafiler",
+            "en": "the file {location} is larger than the limit for data files",
+        }
+    ),
+    FailureKind.OUTSIDE_FOLDER: Label(
+        {
+            "nb": "filen {location} ligger utenfor planens mappe og leses ikke",
+            "en": "the file {location} lies outside the plan's folder and is not read",
+        }
+    ),
     FailureKind.INVALID: Label(
         {"nb": "det {source} ga, kunne ikke leses", "en": "what {source} returned could not be read"}
+    ),
+    FailureKind.IMPOSSIBLE_VALUE: Label(
+        {
+            "nb": "{source} ga umulige verdier (et uendelig tall eller et negativt antall)",
+            "en": "{source} gave impossible values (an infinite number or a count below zero)",
+        }
     ),
     FailureKind.UNKNOWN_SOURCE: Label(
         {"nb": "datakilden {source} er ikke installert", "en": "the data source {source} is not installed"}
@@ -254,6 +291,9 @@ SOURCE_WORDS: dict[str, Label] = {
     "excel": Label({"nb": "lokal fil {location}", "en": "local file {location}"}),
     "jsonstat": Label({"nb": "lokal fil {location}", "en": "local file {location}"}),
     "inline": Label({"nb": "planens eget register", "en": "the plan's own register"}),
+    "bundled": Label(
+        {"nb": "regionplans medfølgende kopi av SSB-tall", "en": "regionplan's bundled copy of SSB figures"}
+    ),
 }
 
 #: Any other source, by its name.

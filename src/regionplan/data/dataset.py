@@ -30,8 +30,8 @@ from regionplan.data.areas import CodeMapping, aggregate
 from regionplan.data.attempts import DataOrigin, FailureKind, SourceFailure, merge_origins
 from regionplan.data.fetching import NO_SOURCE, Fetched, fetch_sources
 from regionplan.data.series import Observations, Provenance, Series
-from regionplan.data.sources import SourceContext
-from regionplan.errors import RegionplanError
+from regionplan.data.sources import SourceContext, failure_kind
+from regionplan.errors import DataSourceError, RegionplanError
 from regionplan.plan import expressions
 from regionplan.plan.codes import CodeChanges
 from regionplan.plan.model import Metric, Plan
@@ -163,6 +163,9 @@ def fetch_data(
     for mid, origin in fetched.origins.items():
         if mid not in observations:
             reasons[mid] = list(origin.failed) or [SourceFailure(FailureKind.NO_SOURCE, NO_SOURCE, mid)]
+        elif any(a.areas for a in origin.delivered):  # a partial delivery, completed or not
+            used = "; ".join(f"{a.source} for {', '.join(a.areas)}" for a in origin.delivered)
+            notes[mid] = [f"values by municipality from {used}, after: {'; '.join(map(str, origin.failed))}"]
         elif origin.failed:
             notes[mid] = [f"used a later source after: {'; '.join(str(f) for f in origin.failed)}"]
     raw: dict[str, Series] = {}
@@ -172,6 +175,9 @@ def fetch_data(
                 raw[metric.id] = Series.from_observations(
                     observations[metric.id], unit=metric.unit, period_spec=metric.period
                 )
+            except DataSourceError as exc:  # a value or period label no statistic can have
+                failure = SourceFailure(failure_kind(exc), str(exc), metric.id)
+                reasons.setdefault(metric.id, []).append(failure)
             except Exception as exc:  # pint's DimensionalityError and friends
                 text = f"the source's values do not fit '{metric.unit}': {exc}"
                 reasons.setdefault(metric.id, []).append(

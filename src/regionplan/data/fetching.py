@@ -3,8 +3,12 @@
 :func:`fetch_sources` asks each metric's sources in the order the plan lists them (all
 requests of a source first go to :meth:`~regionplan.data.sources.DataSource.prepare`, so a
 source can answer them with one download per table); the first that delivers values is
-used. Each source that failed is kept as a :class:`~regionplan.data.attempts.SourceFailure`
-with its kind, and the one that delivered as a :class:`~regionplan.data.attempts.SourceAttempt`.
+used. A delivery with no values for some of the region's municipalities is partial: it is
+kept as a failure of kind ``missing_areas``, and the later sources complete the municipalities
+it lacks, each with the rows of those municipalities only. Each source that failed is kept as
+a :class:`~regionplan.data.attempts.SourceFailure` with its kind, and each that delivered as a
+:class:`~regionplan.data.attempts.SourceAttempt` (with the municipalities it delivered for, when
+it delivered for some only).
 """
 
 from __future__ import annotations
@@ -15,10 +19,11 @@ from typing import Any
 import attrs
 
 from regionplan.data.attempts import DataOrigin, FailureKind, SourceAttempt, SourceFailure
+from regionplan.data.completion import describe_missing, members_without_values, rows_for
 from regionplan.data.series import Observations, Provenance
 from regionplan.data.sources import SourceContext, SourceRequest, failure_kind
 from regionplan.errors import DataSourceError, PluginError
-from regionplan.plan.model import Metric, Plan
+from regionplan.plan.model import Metric, Municipality, Plan
 
 __all__ = ["NO_SOURCE", "Fetched", "fetch_sources"]
 
@@ -51,6 +56,8 @@ def fetch_sources(plan: Plan, *, context: SourceContext | None = None, extension
 
     ext = extensions or default_extensions()
     ctx = context or SourceContext(base_dir=plan.base_dir)
+    # The folders the plan allows (its allow_paths, --allow-path) hold for its sources too.
+    ctx = attrs.evolve(ctx, allowed_paths=(*ctx.allowed_paths, *plan.allowed_paths))
     areas = tuple(dict.fromkeys(plan.region.all_codes))
     requests: dict[str, list[tuple[Metric, int, SourceRequest]]] = {}
     for metric in plan.metrics:
@@ -68,10 +75,15 @@ def fetch_sources(plan: Plan, *, context: SourceContext | None = None, extension
     failed: dict[str, list[SourceFailure]] = {}
     for name, reqs in requests.items():
         try:
-            source = ext.sources.get(name)(ctx)
-            source.prepare([r for _, _, r in reqs])
+            factory = ext.sources.get(name)
+            # a fault of the source's code (not its documented DataSourceError) names the plugin
+            with ext.guard(ext.sources.plugin_of(name), f"the data source {name!r}", passes=DataSourceError):
+                source = factory(ctx)
+                source.prepare([r for _, _, r in reqs])
             instances[name] = source
         except (DataSourceError, PluginError) as exc:
+            if isinstance(exc, PluginError) and exc.plugin is not None:
+                raise
             kind = FailureKind.UNKNOWN_SOURCE if isinstance(exc, PluginError) else failure_kind(exc)
             for metric, _, req in reqs:
                 attempt = _attempt(metric.id, name, req.query)
@@ -82,7 +94,8 @@ def fetch_sources(plan: Plan, *, context: SourceContext | None = None, extension
         for metric in plan.metrics:
             if not metric.sources:
                 continue
-            delivered: SourceAttempt | None = None
+            delivered: list[SourceAttempt] = []
+            lacking: tuple[Municipality, ...] = ()  # members a partial delivery has no values for
             recovered: list[SourceFailure] = []
             for i, spec in enumerate(metric.sources):
                 source = instances.get(spec.name)
@@ -90,14 +103,19 @@ def fetch_sources(plan: Plan, *, context: SourceContext | None = None, extension
                     continue
                 req = next(r for m, j, r in requests[spec.name] if m.id == metric.id and j == i)
                 attempt = _attempt(metric.id, spec.name, req.query)
+                plugin = ext.sources.plugin_of(spec.name)
+                what = f"the data source {spec.name!r} (fetch for the metric {metric.id!r})"
                 try:
-                    batch = source.fetch(req)
+                    with ext.guard(plugin, what, passes=DataSourceError):
+                        batch = source.fetch(req)
                 except DataSourceError as exc:
-                    recovered += _recovered(source, req, attempt)
+                    recovered += _recovered(source, req, attempt, ext)
                     kind = failure_kind(exc)
                     failed.setdefault(metric.id, []).append(_failure(kind, exc, metric.id, attempt, ctx))
                     continue
-                recovered += _recovered(source, req, attempt)
+                if problem := _batch_problem(batch):
+                    raise ext.fault(plugin, f"{what} returned {problem}")
+                recovered += _recovered(source, req, attempt, ext)
                 if len(batch) == 0:
                     failed.setdefault(metric.id, []).append(
                         SourceFailure(
@@ -105,25 +123,56 @@ def fetch_sources(plan: Plan, *, context: SourceContext | None = None, extension
                         )
                     )
                     continue
-                out[metric.id] = [batch]
-                delivered = _attempt(metric.id, spec.name, req.query, batch.provenance)
-                break
+                used = _attempt(metric.id, spec.name, req.query, batch.provenance, ctx)
+                members = plan.region.municipalities
+                if delivered:  # a later source completes a partial delivery, member by member
+                    batch, covered = rows_for(batch, lacking)
+                    if not covered:
+                        text = describe_missing(lacking)
+                        failure = SourceFailure(FailureKind.MISSING_AREAS, text, metric.id, attempt)
+                        failed[metric.id].append(failure)
+                        continue
+                    out[metric.id].append(batch)
+                    used = attrs.evolve(used, areas=tuple(m.current_code for m in covered))
+                    lacking = tuple(m for m in lacking if m not in covered)
+                else:
+                    out[metric.id] = [batch]
+                    lacking = members_without_values(members, batch) or ()
+                    if lacking:  # a partial delivery: reported, and completed by later sources
+                        text = describe_missing(lacking, len(members))
+                        failure = SourceFailure(FailureKind.MISSING_AREAS, text, metric.id, attempt)
+                        failed.setdefault(metric.id, []).append(failure)
+                        kept = tuple(m.current_code for m in members if m not in lacking)
+                        used = attrs.evolve(used, areas=kept)
+                delivered.append(used)
+                if not lacking:
+                    break
             origins[metric.id] = DataOrigin(
-                (delivered,) if delivered else (), tuple(failed.get(metric.id, ())), tuple(recovered)
+                tuple(delivered), tuple(failed.get(metric.id, ())), tuple(recovered)
             )
     finally:
-        for source in instances.values():
-            source.close()
+        for name, source in instances.items():
+            with ext.guard(ext.sources.plugin_of(name), f"the data source {name!r} (close)"):
+                source.close()
     return Fetched(out, origins)
 
 
 def _attempt(
-    metric: str, source: str, query: Mapping[str, Any], provenance: Provenance | None = None
+    metric: str,
+    source: str,
+    query: Mapping[str, Any],
+    provenance: Provenance | None = None,
+    ctx: SourceContext | None = None,
 ) -> SourceAttempt:
-    """One source asked for a metric: the table and the file (or the table's URL) its query names."""
+    """One source asked for a metric: the table and the file (or the table's URL) its query
+    names, and (given ``ctx``) the file read when it lies outside the plan's folder."""
     table = provenance.table if provenance and provenance.table else str(query.get("table") or "")
     location = str(query.get("path") or (provenance.url if provenance else "") or "")
-    return SourceAttempt(metric, source, table, location, provenance)
+    outside = ""
+    if ctx is not None and isinstance(query.get("path"), str) and query["path"]:
+        where = ctx.place(query["path"])
+        outside = "" if where.inside else str(where.path)
+    return SourceAttempt(metric, source, table, location, provenance, outside)
 
 
 def _failure(
@@ -131,15 +180,39 @@ def _failure(
 ) -> SourceFailure:
     # A source that gave no kind, asked for a file (a failed attempt's location is the
     # query's path): whether that file exists is a fact the plan's folder shows.
-    if kind is FailureKind.FAILED and attempt.location and not ctx.resolve(attempt.location).exists():
+    if kind is FailureKind.FAILED and attempt.location and not ctx.place(attempt.location).path.exists():
         kind = FailureKind.FILE_MISSING
     status = getattr(exc, "status", None)
     return SourceFailure(kind, str(exc), metric, attempt, status if isinstance(status, int) else None)
 
 
-def _recovered(source: Any, req: SourceRequest, attempt: SourceAttempt) -> list[SourceFailure]:
+def _recovered(source: Any, req: SourceRequest, attempt: SourceAttempt, ext: Any) -> list[SourceFailure]:
     """What the source overcame for this request, as records of this attempt."""
     overcome = getattr(source, "recovered", None)
     if overcome is None:
         return []
-    return [attrs.evolve(f, metric=req.metric, attempt=attempt, recovered=True) for f in overcome(req)]
+    plugin = ext.sources.plugin_of(attempt.source)
+    what = f"the data source {attempt.source!r} (recovered for the metric {req.metric!r})"
+    with ext.guard(plugin, what):
+        found = overcome(req)
+    if not isinstance(found, tuple | list) or not all(isinstance(f, SourceFailure) for f in found):
+        raise ext.fault(plugin, f"{what} returned {_kind(found)}, not a tuple of SourceFailure")
+    return [attrs.evolve(f, metric=req.metric, attempt=attempt, recovered=True) for f in found]
+
+
+def _batch_problem(batch: object) -> str | None:
+    """What is wrong with a source's answer, or ``None``: Observations of equal 1-d columns."""
+    if not isinstance(batch, Observations):
+        return f"{_kind(batch)}, not Observations"
+    shapes = {name: getattr(batch, name).shape for name in ("areas", "periods", "values")}
+    if any(len(shape) != 1 for shape in shapes.values()) or len(set(shapes.values())) != 1:
+        said = ", ".join(f"{name} {shape}" for name, shape in shapes.items())
+        return f"Observations of shapes {said}, not one value per area and period"
+    provenance: object = batch.provenance  # typed, yet a plugin's code may put anything there
+    if not isinstance(provenance, Provenance) or not isinstance(batch.unit, str | None):
+        return "Observations without a Provenance or with a unit that is not text"
+    return None
+
+
+def _kind(value: object) -> str:
+    return "None" if value is None else f"a {type(value).__qualname__}"

@@ -15,15 +15,84 @@ from typing import TYPE_CHECKING, Any
 import attrs
 import numpy as np
 
-from regionplan.plan.periods import Period, PeriodSpec
+from regionplan.errors import DataSourceError
+from regionplan.plan.periods import PLAN_YEARS, Period, PeriodSpec
 from regionplan.plan.units import parse_unit, registry
 
 if TYPE_CHECKING:
     import pint
 
-__all__ = ["Observations", "Provenance", "Series"]
+    from regionplan.data.attempts import FailureKind
+
+__all__ = [
+    "BadLabel",
+    "ImpossibleValues",
+    "Observations",
+    "Provenance",
+    "Series",
+    "first_impossible",
+    "impossible_value",
+    "is_count",
+    "period_problem",
+]
 
 SSB_LICENCE = "CC BY 4.0"
+
+
+#: The dimensions of the counting units of :mod:`regionplan.plan.units`: how many persons,
+#: jobs, enterprises... A count is never below zero; money or a change can be.
+_COUNT_DIMENSIONS = frozenset(
+    {"[population]", "[employment]", "[enterprise]", "[establishment]", "[institution]", "[offering]"}
+)
+
+
+class ImpossibleValues(DataSourceError):
+    """Values no statistic can have: an infinite number, or a count below zero.
+
+    Attributes:
+        kind: :attr:`~regionplan.data.attempts.FailureKind.IMPOSSIBLE_VALUE`, so a report says it
+            in the reader's language.
+    """
+
+    @property
+    def kind(self) -> FailureKind:
+        from regionplan.data.attempts import FailureKind  # the records import this module
+
+        return FailureKind.IMPOSSIBLE_VALUE
+
+
+def is_count(unit: pint.Unit | str | None) -> bool:
+    """Whether ``unit`` counts something (persons, jobs, enterprises...), so cannot be negative.
+
+    A unit the registry does not know counts nothing here; converting to it fails later, and says so.
+    """
+    if unit is None or unit == "":
+        return False
+    try:
+        u = parse_unit(unit) if isinstance(unit, str) else unit
+    except Exception:  # pint raises several kinds for an unknown or malformed unit
+        return False
+    dims = dict(registry().Quantity(1, u).dimensionality)
+    return len(dims) == 1 and next(iter(dims.values())) == 1 and next(iter(dims)) in _COUNT_DIMENSIONS
+
+
+def impossible_value(value: float, unit: pint.Unit | str | None = None) -> str | None:
+    """Why ``value`` cannot be a statistic in ``unit``, or None. ``NaN`` (missing) is possible."""
+    if np.isinf(value):
+        return f"{value} is not a finite number"
+    if value < 0 and is_count(unit):
+        shown = unit if isinstance(unit, str) else f"{unit:~}"
+        return f"{value:g} is below zero, and a count in '{shown}' cannot be"
+    return None
+
+
+def first_impossible(values: np.ndarray, unit: pint.Unit | str | None = None) -> int | None:
+    """The index of the first value :func:`impossible_value` refuses, or None (one pass)."""
+    bad = np.isinf(values)
+    if is_count(unit):
+        bad |= values < 0
+    found = np.flatnonzero(bad)
+    return int(found[0]) if len(found) else None
 
 
 def _objects(values: Any) -> np.ndarray:
@@ -99,6 +168,16 @@ class Observations:
                 f"{len(self.periods)} periods, {n} values"
             )
             raise ValueError(msg)
+        # Every source's values pass here: an infinite one would reach a status as "achieved".
+        # Negative counts are refused by the sources, which know the line they stand on.
+        if (i := first_impossible(self.values)) is not None:
+            raise ImpossibleValues(self._where(i) + (impossible_value(self.values[i]) or ""))
+
+    def _where(self, i: int) -> str:
+        """``source table: area A, period P: `` of the ``i``-th observation."""
+        p = self.provenance
+        name = " ".join(x for x in (p.source, p.table) if x)
+        return f"{name}: area {self.areas[i]!r}, period {self.periods[i]!r}: "
 
     def __len__(self) -> int:
         return len(self.values)
@@ -164,12 +243,17 @@ class Series:
         batch_list = [b for b in batches if len(b)]
         if not batch_list:
             return cls.empty(target, provenance=[b.provenance for b in batches])
+        converted = [_in_unit(b, target) for b in batch_list]
+        for b, in_unit in zip(batch_list, converted, strict=True):
+            # a conversion may overflow what the batch held (1e300 BNOK in NOK)
+            if (i := first_impossible(in_unit)) is not None:
+                raise ImpossibleValues(b._where(i) + (impossible_value(in_unit[i]) or ""))
         areas_all = np.concatenate([b.areas for b in batch_list]).astype(str)
         labels_all = np.concatenate([b.periods for b in batch_list]).astype(str)
-        values_all = np.concatenate([_in_unit(b, target) for b in batch_list])
+        values_all = np.concatenate(converted)
         area_index, area_pos = np.unique(areas_all, return_inverse=True)
         label_index, label_pos = np.unique(labels_all, return_inverse=True)
-        label_periods = [spec.read(label) for label in label_index]
+        label_periods = [_read_label(spec, label, batch_list) for label in label_index]
         order = sorted(range(len(label_periods)), key=lambda i: label_periods[i])
         rank = np.empty(len(order), dtype=np.intp)
         rank[order] = np.arange(len(order))
@@ -262,6 +346,42 @@ class Series:
                 "unit": f"{self.unit:~}",
             }
         )
+
+
+def _read_label(spec: PeriodSpec, label: str, batches: list[Observations]) -> Period:
+    """A period label read by ``spec``; a label that is none names its source and area.
+
+    A period must lie in the years a plan may name (:data:`~regionplan.plan.periods.PLAN_YEARS`):
+    a figure for the year 9998 is no statistic, and its publication date would be no date.
+    """
+    try:
+        period = spec.read(label)
+        problem = None if (why := period_problem(period)) is None else f"the period {label!r}: {why}"
+    except ValueError as exc:
+        problem = str(exc)
+    if problem is None:
+        return period
+    b = next(b for b in batches if label in set(b.periods.astype(str)))
+    i = int(np.flatnonzero(b.periods.astype(str) == label)[0])
+    raise BadLabel(b._where(i) + problem)
+
+
+def period_problem(period: Period) -> str | None:
+    """Why ``period`` is no period of a statistic (its year outside the plan years), or None."""
+    first, last = PLAN_YEARS
+    if first <= period.start.year <= last:
+        return None
+    return f"its year {period.start.year} is not one from {first} to {last}"
+
+
+class BadLabel(DataSourceError, ValueError):
+    """A period label a source gave that is no period (kind: invalid)."""
+
+    @property
+    def kind(self) -> FailureKind:
+        from regionplan.data.attempts import FailureKind
+
+        return FailureKind.INVALID
 
 
 def _in_unit(batch: Observations, target: pint.Unit) -> np.ndarray:

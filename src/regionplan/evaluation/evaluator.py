@@ -33,6 +33,7 @@ from regionplan.data.dataset import DataSet, build_dataset, fetch_data
 from regionplan.data.series import Series
 from regionplan.data.sources import SourceContext
 from regionplan.errors import EvaluationError
+from regionplan.evaluation import contracts
 from regionplan.evaluation.batch import TargetBatch, target_result
 from regionplan.evaluation.evidence import Rows, build_rows, unit_factor
 from regionplan.evaluation.projection import Projector
@@ -172,7 +173,15 @@ class Evaluation:
         return out
 
     def to_records(self) -> list[dict[str, Any]]:
-        """One flat record per target and area."""
+        """One flat record per target and area.
+
+        Beside the status and its numbers: a recovery's low point (``shock_*``), whether
+        progress was clipped (``progress_flag``), the age of the latest period
+        (``latest_end``, ``data_age_months``, ``next_expected``, ``stale``), the sources that
+        delivered (``delivered``, "ssb:11618; csv:data/jobs.csv"), the observations a
+        projection was or would be fitted on, and whether the verdict holds from earlier
+        base periods (``baseline_holds``; ``None`` where it was not checked).
+        """
         rows = []
         for t in self.targets:
             rows.append(
@@ -199,6 +208,21 @@ class Evaluation:
                     "policy": t.policy,
                     "method": t.method,
                     "measure": t.measure,
+                    "shock_period": t.shock.period if t.shock else None,
+                    "shock_value": t.shock.value if t.shock else None,
+                    "progress_flag": t.progress_flag,
+                    "projection_points": t.projection_points,
+                    "projection_min_points": t.projection_min_points,
+                    "projection_indicative": t.projection.indicative if t.projection else None,
+                    "latest_end": t.latest_end,
+                    "data_age_months": t.data_age_months,
+                    "next_expected": t.next_expected,
+                    "stale": t.stale,
+                    "delivered": "; ".join(
+                        f"{a.source}:{a.location or a.table}"
+                        for a in (t.origin.delivered if t.origin else ())
+                    ),
+                    "baseline_holds": t.sensitivity.holds if t.sensitivity else None,
                 }
             )
         return rows
@@ -296,6 +320,9 @@ def evaluate(
             projector = ext.projections.get(target.projection)
         except Exception as exc:
             raise EvaluationError(str(exc)) from exc
+        # called through these, a plugin's fault names it and a wrong array stops here
+        policy = contracts.checked_policy(policy, target.policy, ext)
+        projector = contracts.checked_projector(projector, target.projection, ext)
         judgement = policy.judge(_evidence(rows, target, metric, as_of_time), projector)
         unit = "pp" if target.kind is TargetKind.GROWTH_VS else unit_label(parse_unit(metric.unit))
         other = metrics.get(target.other or "")
@@ -393,7 +420,7 @@ def _roll_up(
         else:
             stacked = np.zeros((0, n_areas), dtype=np.int8)
             weights = np.zeros(0)
-        codes[node], scores[node], _ = policy.combine_many(stacked, weights)
+        codes[node], scores[node] = contracts.combine_many(policy, policy_name, stacked, weights, ext)
         # What the status rests on is described alike for every policy (a plugin may get it wrong).
         mix[node] = describe_many(stacked, weights)
         coverage[node] = mix[node].coverage

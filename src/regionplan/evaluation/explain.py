@@ -97,19 +97,22 @@ def explain_target(result: TargetResult, lang: str = "en") -> str:
     def num(x: float | None) -> str:
         return format_number(x, lang, n)
 
+    def per(label: str) -> str:  # as the reader's statistics office writes it (2022K4 in nb)
+        return _period_text(label, lang)
+
     unit = localized_unit(result.unit, lang)
     facts = result.facts
     shock = result.shock
     if result.target.kind is TargetKind.RECOVERY and shock and result.latest and result.baseline:
         title = result.metric.title.get(lang)
-        base_label = result.baseline.period
+        base_label = per(result.baseline.period)
         fall = shock.value - result.baseline.value
         first = (words["fell"] if fall < 0 else words["rose"]).format(
-            fall=num(abs(fall)), base=base_label, shock=shock.period
+            fall=num(abs(fall)), base=base_label, shock=per(shock.period)
         )
         d = result.latest.value - result.baseline.value
         second = (words["above"] if d >= 0 else words["below"]).format(
-            d=num(abs(d)), base=base_label, latest=result.latest.period
+            d=num(abs(d)), base=base_label, latest=per(result.latest.period)
         )
         regained, lost = facts.get("regained"), facts.get("lost")
         if result.progress_flag != "beyond" and regained is not None and lost is not None:
@@ -122,9 +125,9 @@ def explain_target(result: TargetResult, lang: str = "en") -> str:
             words["gap"].format(
                 metric=result.metric.title.get(lang),
                 other=other,
-                base=result.baseline.period,
+                base=per(result.baseline.period),
                 value=format_number(result.latest.value, lang, 1),
-                latest=result.latest.period,
+                latest=per(result.latest.period),
             )
         )
     else:
@@ -133,30 +136,34 @@ def explain_target(result: TargetResult, lang: str = "en") -> str:
                 words["baseline"].format(
                     value=num(result.baseline.value),
                     unit=unit,
-                    period=result.baseline.period,
+                    period=per(result.baseline.period),
                 )
             )
         if result.latest:
             parts.append(
-                words["latest"].format(value=num(result.latest.value), unit=unit, period=result.latest.period)
+                words["latest"].format(
+                    value=num(result.latest.value), unit=unit, period=per(result.latest.period)
+                )
             )
         if result.goal is not None and result.target.kind is not TargetKind.GROWTH_VS:
             parts.append(
-                words["goal"].format(value=num(result.goal), unit=unit, deadline=result.deadline or "")
+                words["goal"].format(value=num(result.goal), unit=unit, deadline=per(result.deadline or ""))
             )
         if result.target.kind is TargetKind.RECOVERY and result.baseline and result.latest:
             parts.append(
-                words["no_loss"].format(metric=result.metric.title.get(lang), base=result.baseline.period)
+                words["no_loss"].format(
+                    metric=result.metric.title.get(lang), base=per(result.baseline.period)
+                )
             )
     if reason is not None:
         parts.append(reason.get(lang))
     if "path" in facts and result.latest and result.trajectory:
         parts.append(
             words["path"].format(
-                start=result.trajectory[0].period,
+                start=per(result.trajectory[0].period),
                 path=num(facts["path"]),
                 unit=unit,
-                latest=result.latest.period,
+                latest=per(result.latest.period),
             )
         )
     if result.sensitivity is not None:
@@ -168,7 +175,7 @@ def explain_target(result: TargetResult, lang: str = "en") -> str:
                 words["projection"].format(
                     value=num(p.value),
                     unit=unit,
-                    deadline=p.deadline,
+                    deadline=per(p.deadline),
                     method=_METHODS.get(lang, {}).get(p.method, p.method),
                     conf=round(p.confidence * 100),
                     low=num(p.low),
@@ -180,7 +187,7 @@ def explain_target(result: TargetResult, lang: str = "en") -> str:
                 words["projection_point"].format(
                     value=num(p.value),
                     unit=unit,
-                    deadline=p.deadline,
+                    deadline=per(p.deadline),
                     method=_METHODS.get(lang, {}).get(p.method, p.method),
                 )
             )

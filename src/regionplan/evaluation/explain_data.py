@@ -40,6 +40,7 @@ _WORDS = {
         "table": " for table {table}",
         "the_source": "the source",
         "used": "used {source}",
+        "used_for": "used {source} for {areas}",
         "repaired": "A damaged stored copy from {source} was fetched again.",
         "stale": "The latest figures are from {period}, {age} old; newer figures should have been "
         "published by {date}.",
@@ -52,6 +53,7 @@ _WORDS = {
         "table": " for tabell {table}",
         "the_source": "kilden",
         "used": "brukte {source}",
+        "used_for": "brukte {source} for {areas}",
         "repaired": "En skadet lagret kopi fra {source} ble hentet på nytt.",
         "stale": "Siste tall er fra {period}, {age} gamle; nyere tall burde vært publisert innen {date}.",
         "fresh": "Siste tall er fra {period}, {age} gamle; de neste ventes innen {date}.",
@@ -126,7 +128,9 @@ def explain_origin(result: TargetResult, lang: str = "en") -> list[str]:
         failed = [f for f in origin.failed if f.attempt is not None and f.attempt.metric == attempt.metric]
         if not failed:
             continue
-        used = words["used"].format(source=describe_source(attempt, lang))
+        # A partial delivery and the sources completing it: which municipalities each gave.
+        key = "used_for" if attempt.areas else "used"
+        used = words[key].format(source=describe_source(attempt, lang), areas=", ".join(attempt.areas))
         sentences.append(_capitalise("; ".join([*_clauses(failed, lang), used])) + ".")
     for failure in origin.recovered:
         sentences.append(words["repaired"].format(source=describe_source(failure.attempt, lang)))

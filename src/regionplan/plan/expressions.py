@@ -25,6 +25,10 @@ Functions (``n`` is a number of years):
 Operands are aligned on the time axis of :mod:`regionplan.plan.periods` (a Q4 count
 meets the next 1 January count), not on period labels. This module parses and checks
 expressions; :mod:`regionplan.data.derived` computes them on data.
+
+An expression is bounded: at most 1,000 characters, 100 levels of nesting and 500 parts;
+a number in it is at most 1e15 in size; ``n`` is 1 to 100 years, and ``base`` a year from
+1800 to 2200. Beyond these it is a problem (``RP205``) like any other misreading.
 """
 
 from __future__ import annotations
@@ -36,6 +40,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from regionplan.errors import RegionplanError
+from regionplan.plan.periods import PLAN_YEARS
 from regionplan.plan.units import registry
 
 if TYPE_CHECKING:
@@ -63,6 +68,15 @@ FUNCTIONS: dict[str, tuple[int, int]] = {
 }
 _BINOPS = (ast.Add, ast.Sub, ast.Mult, ast.Div)
 
+#: Bounds of an expression, each far beyond a real one; they keep parsing, checking and
+#: computing bounded (no recursion without end, no number without size).
+MAX_LENGTH = 1_000
+MAX_DEPTH = 100
+MAX_NODES = 500
+#: The largest number an expression may hold, and the most years a function may span.
+MAX_LITERAL = 1e15
+MAX_YEARS = 100
+
 
 @attrs.frozen
 class Expression:
@@ -79,13 +93,37 @@ def parse(text: str) -> Expression:
     Raises:
         ExpressionError: a syntax error or anything outside the allowed forms.
     """
+    stripped = text.strip()
+    if len(stripped) > MAX_LENGTH:
+        raise ExpressionError(
+            f"the expression has {len(stripped):,} characters; at most {MAX_LENGTH:,} are read",
+            MAX_LENGTH + 1,
+        )
     try:
-        module = ast.parse(text.strip(), mode="eval")
+        module = ast.parse(stripped, mode="eval")
     except SyntaxError as exc:
         raise ExpressionError(f"cannot read the expression: {exc.msg}", exc.offset) from None
+    except (RecursionError, MemoryError, ValueError):  # nesting or a literal beyond the parser's own limits
+        raise ExpressionError(f"the expression nests too deeply (at most {MAX_DEPTH} levels)") from None
+    _check_size(module.body)
     refs: set[str] = set()
     _check(module.body, refs)
     return Expression(text, module.body, frozenset(refs))
+
+
+def _check_size(root: ast.expr) -> None:
+    """Refuse a tree deeper than :data:`MAX_DEPTH` or larger than :data:`MAX_NODES`, without recursion."""
+    stack: list[tuple[ast.AST, int, int | None]] = [(root, 1, _col(root))]
+    count = 0
+    while stack:
+        node, depth, column = stack.pop()
+        column = _col(node) or column  # operators have no place of their own: their parent's
+        count += 1
+        if depth > MAX_DEPTH:
+            raise ExpressionError(f"the expression nests more than {MAX_DEPTH} levels deep", column)
+        if count > MAX_NODES:
+            raise ExpressionError(f"the expression has more than {MAX_NODES} parts", column)
+        stack.extend((child, depth + 1, column) for child in ast.iter_child_nodes(node))
 
 
 def _col(node: ast.AST) -> int | None:
@@ -97,6 +135,8 @@ def _check(node: ast.expr, refs: set[str]) -> None:
     if isinstance(node, ast.Constant):
         if isinstance(node.value, bool) or not isinstance(node.value, int | float):
             raise ExpressionError(f"only numbers may stand in an expression, not {node.value!r}", _col(node))
+        if not abs(node.value) <= MAX_LITERAL:  # also refuses inf from 1e400
+            raise ExpressionError("a number in an expression is at most 1e15 in size", _col(node))
     elif isinstance(node, ast.Name):
         refs.add(node.id)
     elif isinstance(node, ast.BinOp):
@@ -125,11 +165,20 @@ def _check(node: ast.expr, refs: set[str]) -> None:
             if not isinstance(first, ast.Name):
                 raise ExpressionError(f"the first argument of {node.func.id}() is a metric id", _col(node))
             refs.add(first.id)
+            first_year, last_year = PLAN_YEARS
             for arg in node.args[1:]:
                 years = arg.value if isinstance(arg, ast.Constant) and type(arg.value) is int else None
-                if years is None or (node.func.id != "index" and years < 1):
-                    what = "a year" if node.func.id == "index" else "a whole number of years (1 or more)"
-                    raise ExpressionError(f"{node.func.id}() takes {what} after the metric", _col(arg))
+                if node.func.id == "index":
+                    if years is None or not first_year <= years <= last_year:
+                        raise ExpressionError(
+                            f"index() takes a year from {first_year} to {last_year} after the metric",
+                            _col(arg),
+                        )
+                elif years is None or not 1 <= years <= MAX_YEARS:
+                    raise ExpressionError(
+                        f"{node.func.id}() takes a whole number of years from 1 to {MAX_YEARS} after the metric",
+                        _col(arg),
+                    )
     else:
         raise ExpressionError(f"'{ast.unparse(node)}' is not allowed in an expression", _col(node))
 

@@ -120,6 +120,8 @@ class PlanMeta:
     adopted: dt.date | None = None
     description: Label = attrs.field(factory=lambda: Label(()))
     source_document: str = ""
+    #: folders outside the plan's folder that its includes and sources may read, as written
+    allow_paths: tuple[str, ...] = ()
     location: Location | None = _location_field()
 
     @property
@@ -318,6 +320,8 @@ class SourceSpec:
     name: str
     query: Mapping[str, Any] = attrs.field(factory=dict, eq=False)
     location: Location | None = _location_field()
+    #: where each key of the query was written (its value's place)
+    key_locations: Mapping[str, Location] = attrs.field(factory=dict, eq=False, repr=False)
 
 
 @attrs.frozen
@@ -415,6 +419,9 @@ class Plan:
     targets: tuple[Target, ...] = ()
     files: tuple[str, ...] = attrs.field(default=(), eq=False)
     base_dir: str = attrs.field(default=".", eq=False)
+    #: folders outside ``base_dir`` its sources may read (absolute): the plan's own
+    #: ``allow_paths`` and those its reader was given (``--allow-path``)
+    allowed_paths: tuple[str, ...] = attrs.field(default=(), eq=False)
 
     @property
     def title(self) -> Label:

@@ -10,6 +10,7 @@ A loader plugin for another format returns the same node types.
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -159,17 +160,21 @@ def load_yaml(path: str, text: str) -> Node:
         root = loader.get_single_node()
     except yaml.composer.ComposerError as exc:
         if "expected a single document" in str(exc):
+            # The problem mark is where the second document starts.
+            second = exc.problem_mark
             raise SyntaxProblem(
                 Problem(
                     P.SYNTAX,
-                    "a plan file holds one YAML document, this one has several",
-                    Location(path),
+                    "a plan file holds one YAML document, this one has several: the second starts here",
+                    Location(path, second.line + 1, second.column + 1) if second else Location(path),
                     hint="remove the '---' separators or split the file and use 'include'",
                 )
             ) from None
         raise SyntaxProblem(_syntax_problem(path, exc)) from None
     except yaml.MarkedYAMLError as exc:
         raise SyntaxProblem(_syntax_problem(path, exc)) from None
+    except yaml.reader.ReaderError as exc:
+        raise SyntaxProblem(_reader_problem(path, text, exc)) from None
     except yaml.YAMLError as exc:
         raise SyntaxProblem(Problem(P.SYNTAX, f"not valid YAML: {exc}", Location(path))) from None
     finally:
@@ -187,6 +192,31 @@ def _syntax_problem(path: str, exc: Any) -> Problem:
         f"not valid YAML: {exc.problem or exc.context}",
         loc,
         hint="check indentation, colons and quotes here",
+    )
+
+
+#: What YAML does not allow in a file: control characters other than tab and line breaks,
+#: and the code points that are not characters.
+_NOT_PRINTABLE = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def _reader_problem(path: str, text: str, exc: Any) -> Problem:
+    """A character YAML refuses, at its line and column.
+
+    The reader's own position counts bytes with libyaml and characters without it, so the
+    character is found again in the text.
+    """
+    found = _NOT_PRINTABLE.search(text)
+    if found is None:
+        return Problem(P.SYNTAX, f"not valid YAML: {exc}", Location(path))
+    i = found.start()
+    line = text.count("\n", 0, i) + 1
+    column = i - (text.rfind("\n", 0, i) + 1) + 1
+    return Problem(
+        P.SYNTAX,
+        f"the control character U+{ord(found.group()):04X} is not allowed in a plan file",
+        Location(path, line, column),
+        hint="remove it; an editor that shows control characters finds it",
     )
 
 

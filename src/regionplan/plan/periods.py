@@ -15,6 +15,7 @@ A :class:`PeriodSpec` tells how a metric's raw period labels (``"2019"``) are re
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import enum
 import functools
@@ -22,7 +23,7 @@ import re
 
 import attrs
 
-__all__ = ["Period", "PeriodKind", "PeriodSpec", "parse_period"]
+__all__ = ["PLAN_YEARS", "Period", "PeriodKind", "PeriodSpec", "parse_period", "spec_problem"]
 
 
 class PeriodKind(enum.Enum):
@@ -110,6 +111,9 @@ class Period:
 
 #: The last year a period may be in (its end must still be a date).
 MAX_YEAR = 9998
+#: The years a plan may name (its period, baselines, deadlines): room for history and any
+#: plan's horizon, and far from the calendar's end, so a deadline plus a lag is still a date.
+PLAN_YEARS = (1800, 2200)
 
 _QUARTER = re.compile(r"^(\d{4})\s*[QK](\d)$", re.IGNORECASE)
 _MONTH = re.compile(r"^(\d{4})[-M](\d{2})$")
@@ -158,6 +162,8 @@ class PeriodSpec:
     day: int = 1
 
     def __attrs_post_init__(self) -> None:
+        if (problem := spec_problem(self.kind, self.quarter, self.month, self.day)) is not None:
+            raise ValueError(problem[1])
         # Fields the kind does not use take their defaults, so equal rules compare equal.
         kind = self.kind
         if kind is not PeriodKind.QUARTER:
@@ -188,3 +194,21 @@ class PeriodSpec:
         if self.kind is PeriodKind.MONTH:
             return f"counted in month {self.month}"
         return "over the whole year"
+
+
+def spec_problem(kind: PeriodKind, quarter: int, month: int, day: int) -> tuple[str, str] | None:
+    """The first field of a period rule that names no point of every year, and why; else None.
+
+    Only the fields the kind uses are checked. A day must exist in its month in every year,
+    so 29 February is refused: it would name no day in three years of four.
+    """
+    if kind is PeriodKind.QUARTER and not 1 <= quarter <= 4:
+        return "quarter", f"a quarter is 1 to 4, not {quarter}"
+    if kind in {PeriodKind.MONTH, PeriodKind.INSTANT} and not 1 <= month <= 12:
+        return "month", f"a month is 1 to 12, not {month}"
+    if kind is PeriodKind.INSTANT:
+        last = calendar.monthrange(2001, month)[1]  # 2001: not a leap year
+        if not 1 <= day <= last:
+            name = dt.date(2001, month, 1).strftime("%B")
+            return "day", f"a day of {name} is 1 to {last} in every year, not {day}"
+    return None

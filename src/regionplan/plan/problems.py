@@ -20,6 +20,11 @@ DUPLICATE_KEY = "RP007"
 BAD_VALUE = "RP008"
 BAD_ID = "RP009"
 BAD_PERIOD = "RP010"
+NOT_A_FILE = "RP020"
+FILE_TOO_LARGE = "RP021"
+OUTSIDE_FOLDER = "RP022"
+ALLOWED_OUTSIDE = "RP023"
+ENCODING = "RP024"
 
 DUPLICATE_ID = "RP101"
 UNKNOWN_REFERENCE = "RP102"
@@ -44,6 +49,7 @@ BAD_CODE = "RP301"
 CODE_NOT_VALID = "RP302"
 CODE_GAP = "RP303"
 CODE_LINEAGE = "RP304"
+NO_MEMBERS = "RP305"
 
 UNMEASURED_GOAL = "RP401"
 NO_RESPONSIBLE = "RP402"
@@ -67,9 +73,29 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     UNKNOWN_FIELD: ("unknown-field", "a field name the schema does not know (often a typo)"),
     MISSING_FIELD: ("missing-field", "a required field is missing"),
     DUPLICATE_KEY: ("duplicate-key", "a key appears twice in one mapping"),
-    BAD_VALUE: ("bad-value", "a value outside its allowed set"),
+    BAD_VALUE: ("bad-value", "a value outside its allowed set or range"),
     BAD_ID: ("bad-id", "an id with characters ids may not have"),
     BAD_PERIOD: ("bad-period", "a period label that cannot be read"),
+    NOT_A_FILE: (
+        "not-a-file",
+        "a plan file or include that is no regular file (a folder, device, FIFO or socket) "
+        "or a loop of symbolic links",
+    ),
+    FILE_TOO_LARGE: (
+        "file-too-large",
+        "a plan file larger than the limit (REGIONPLAN_MAX_PLAN_FILE_MB, default 10 MB)",
+    ),
+    OUTSIDE_FOLDER: (
+        "outside-folder",
+        "an include or a source's file outside the plan's folder that neither allow_paths "
+        "nor --allow-path allows",
+    ),
+    ALLOWED_OUTSIDE: (
+        "allowed-outside",
+        "an include or a source's file outside the plan's folder, read because allow_paths "
+        "or --allow-path allows it (a warning)",
+    ),
+    ENCODING: ("encoding", "a plan file that is not UTF-8 text, or holds a NUL character"),
     DUPLICATE_ID: ("duplicate-id", "two things share an id"),
     UNKNOWN_REFERENCE: ("unknown-reference", "a reference to an id that does not exist"),
     CYCLE: ("cycle", "contributes-to links form a cycle"),
@@ -100,6 +126,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "code-lineage",
         "a member's code is not one its earlier code became (often another municipality's code)",
     ),
+    NO_MEMBERS: ("no-members", "a region with no municipalities"),
     UNMEASURED_GOAL: ("unmeasured-goal", "a goal that no target measures"),
     NO_RESPONSIBLE: ("no-responsible", "an action or project with no responsible actor"),
     NO_DEADLINE: ("no-deadline", "a target with no deadline (the plan period's end is used)"),

@@ -42,6 +42,7 @@ def to_document(plan: Plan) -> dict[str, Any]:
             "adopted": meta.adopted.isoformat() if meta.adopted else None,
             "description": _label_data(meta.description),
             "source_document": meta.source_document,
+            "allow_paths": list(meta.allow_paths),
         }
     )
     region = plan.region

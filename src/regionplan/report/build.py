@@ -17,19 +17,17 @@ from regionplan.evaluation.explain import format_number
 from regionplan.evaluation.status import Status
 from regionplan.plan.model import DEFAULT_LANGUAGE, Element, ElementKind, Label, Plan
 from regionplan.plan.sdg import catalogue
-from regionplan.plan.units import localized_unit
+from regionplan.report.basis import goal_basis
 from regionplan.report.model import (
     ActorRef,
     ActorView,
     ChartData,
-    ChartPoint,
     Diagram,
     DiagramEdge,
     DiagramNode,
     ElementRef,
     ElementRow,
     Member,
-    ProjectionView,
     RegionView,
     Report,
     SdgRef,
@@ -42,12 +40,14 @@ from regionplan.report.model import (
     TreeNode,
     WarningRow,
 )
+from regionplan.report.rows import point, rests_on, target_row, time_of
 from regionplan.report.urls import safe_url
 from regionplan.report.words import SECTION_HEADINGS, word
 
 if TYPE_CHECKING:
     from regionplan.evaluation.evaluator import Evaluation
-    from regionplan.evaluation.results import GoalResult, Point, TargetResult
+    from regionplan.evaluation.results import GoalResult, TargetResult
+    from regionplan.report.views import GoalBasis
 
 __all__ = ["build_report"]
 
@@ -86,6 +86,7 @@ class _Builder:
         # an element is measured when a target contributes to it, directly or through others
         self.measured = {g.element.id for g in self.goals.values() if g.measured}
         self.results = {r.target.id: r for r in evaluation.targets_in(self.area)}
+        self.basis_cache: dict[str, GoalBasis | None] = {}
 
     # helpers
 
@@ -107,6 +108,15 @@ class _Builder:
             return None, goal
         return StatusView.of(goal.status, self.lang), goal
 
+    def basis_of(self, element_id: str) -> GoalBasis | None:
+        """What a measured element's status rests on (``None`` when nothing measures it)."""
+        if element_id not in self.basis_cache:
+            status, goal = self.status_of_element(element_id)
+            self.basis_cache[element_id] = (
+                goal_basis(goal, self.lang) if status is not None and goal is not None else None
+            )
+        return self.basis_cache[element_id]
+
     def ref(self, element: Element, role: str = "") -> ElementRef:
         status, _ = self.status_of_element(element.id)
         return ElementRef(
@@ -118,13 +128,14 @@ class _Builder:
             status,
             role,
             self.w(role) if role else "",
+            self.basis_of(element.id),
         )
 
     # parts
 
     def build(self, warnings: tuple[Problem, ...]) -> Report:
         plan, meta = self.plan, self.plan.meta
-        rows = {t.id: self.target_row(self.results[t.id]) for t in plan.targets if t.id in self.results}
+        rows = {t.id: target_row(self.results[t.id], self.lang) for t in plan.targets if t.id in self.results}
         counts = dict.fromkeys(Status, 0)
         for r in self.results.values():
             counts[r.status] += 1
@@ -154,7 +165,7 @@ class _Builder:
             headline=headline,
             sections=self.sections(rows),
             charts=tuple(self.chart(self.results[t.id], rows[t.id]) for t in plan.targets if t.id in rows),
-            diagram=self.diagram(),
+            diagram=self.diagram(rows),
             actors=self.actors(),
             sdgs=self.sdgs(),
             sources=self.sources(),
@@ -163,6 +174,11 @@ class _Builder:
                 for p in warnings
             ),
             rollup_policy=self.ev.rollup_policy,
+            **rests_on(
+                (self.results[t.id] for t in self.plan.targets if t.id in self.results),
+                self.ev.as_of,
+                self.lang,
+            ),
         )
 
     def area_name(self) -> str:
@@ -173,72 +189,6 @@ class _Builder:
             if self.area == m.id or self.area in m.all_codes:
                 return self.text(m.name)
         return self.area
-
-    def point(self, p: Point | None, decimals: int | None) -> ChartPoint | None:
-        if p is None:
-            return None
-        return ChartPoint(p.period, p.time, p.value, self.num(p.value, decimals))
-
-    def target_row(self, r: TargetResult) -> TargetRow:
-        d = r.metric.decimals
-        metric_title = self.text(r.metric.title) or r.metric.id
-        proj = None
-        if r.projection is not None:
-            p = r.projection
-            low = p.low if math.isfinite(p.low) else None
-            high = p.high if math.isfinite(p.high) else None
-            interval = ""
-            if low is not None and high is not None:
-                interval = self.w("range", low=self.num(low, d), high=self.num(high, d))
-            proj = ProjectionView(
-                p.method,
-                p.deadline,
-                self.time_of(r, p.deadline),
-                p.value,
-                low,
-                high,
-                p.confidence,
-                self.num(p.value, d),
-                interval,
-            )
-        progress_text = "–" if r.progress is None else f"{self.num(r.progress * 100, 0)} %"
-        coverage_text = ""
-        if r.coverage is not None:
-            coverage_text = f"{r.coverage[0]} {self.w('of')} {r.coverage[1]}"
-        return TargetRow(
-            id=r.target.id,
-            element=r.target.element,
-            title=self.text(r.target.title) or metric_title,
-            kind=r.target.kind.value,
-            metric=r.metric.id,
-            metric_title=metric_title,
-            status=StatusView.of(r.status, self.lang),
-            reason=r.reason,
-            explanation=r.explain(self.lang),
-            baseline=self.point(r.baseline, d),
-            latest=self.point(r.latest, d),
-            goal=r.goal,
-            goal_text=self.num(r.goal, d),
-            deadline=r.deadline or "",
-            progress=r.progress,
-            progress_text=progress_text,
-            projection=proj,
-            unit=localized_unit(r.unit, self.lang),
-            coverage=r.coverage,
-            coverage_text=coverage_text,
-            missing=tuple(r.missing),
-            policy=r.policy,
-            method=r.method,
-        )
-
-    @staticmethod
-    def time_of(r: TargetResult, label: str | None) -> float | None:
-        if not label:
-            return None
-        try:
-            return float(r.metric.period.read(label).time)
-        except (ValueError, KeyError):
-            return None
 
     def sections(self, rows: Mapping[str, TargetRow]) -> tuple[Section, ...]:
         out = []
@@ -285,6 +235,7 @@ class _Builder:
                         timing=e.timing,
                         parents=e.parents,
                         targets=tuple(rows[t.id] for t in self.plan.targets_of(e.id) if t.id in rows),
+                        basis=self.basis_of(e.id),
                     )
                 )
             out.append(Section(kind.value, self.text(SECTION_HEADINGS[kind]), tuple(element_rows)))
@@ -292,16 +243,16 @@ class _Builder:
 
     def chart(self, r: TargetResult, row: TargetRow) -> ChartData:
         d = r.metric.decimals
-        history = tuple(p for p in (self.point(h, d) for h in r.history) if p is not None)
-        trajectory = tuple(p for p in (self.point(h, d) for h in r.trajectory) if p is not None)
-        goal_time = self.time_of(r, r.deadline)
+        history = tuple(p for p in (point(h, d, self.lang) for h in r.history) if p is not None)
+        trajectory = tuple(p for p in (point(h, d, self.lang) for h in r.trajectory) if p is not None)
+        goal_time = time_of(r, r.deadline)
         description = self.w(
             "chart_alt",
             title=row.title,
-            first=history[0].period if history else "–",
-            last=history[-1].period if history else "–",
+            first=history[0].period_text if history else "–",
+            last=history[-1].period_text if history else "–",
             goal=f"{row.goal_text} {row.unit}".strip(),
-            deadline=row.deadline or "–",
+            deadline=row.deadline_text or "–",
         )
         return ChartData(
             target=row.id,
@@ -319,9 +270,11 @@ class _Builder:
             projection=row.projection,
             latest=row.latest,
             description=description,
+            shock=row.shock,
+            deadline_text=row.deadline_text,
         )
 
-    def diagram(self) -> Diagram:
+    def diagram(self, rows: Mapping[str, TargetRow]) -> Diagram:
         plan = self.plan
         element_ids = {e.id for e in plan.elements}
         nodes: list[DiagramNode] = []
@@ -337,6 +290,7 @@ class _Builder:
                     self.text(e.kind.label),
                     status,
                     False,
+                    self.basis_of(e.id),
                 )
             )
             for c in e.contributes_to:
@@ -346,7 +300,7 @@ class _Builder:
         target_word = self.w("target")
         for t in plan.targets:
             r = self.results.get(t.id)
-            if r is None or t.element not in element_ids:
+            if r is None or t.id not in rows or t.element not in element_ids:
                 continue
             nodes.append(
                 DiagramNode(
@@ -356,6 +310,8 @@ class _Builder:
                     target_word,
                     StatusView.of(r.status, self.lang),
                     True,
+                    note=sensitivity.short if (sensitivity := rows[t.id].sensitivity) else "",
+                    latest=self.latest_text(rows[t.id]),
                 )
             )
             edges.append(DiagramEdge(t.id, t.element, t.weight))
@@ -372,6 +328,16 @@ class _Builder:
 
         roots = [e.id for e in plan.elements if not any(p in element_ids for p in e.parents)]
         return Diagram(tuple(nodes), tuple(edges), tuple(grow(r, frozenset()) for r in roots))
+
+    def latest_text(self, row: TargetRow) -> str:
+        """ "Siste verdi: −4,4 pp (2022K4 · 46 mnd., nyere tall mangler)" ("" without a latest value)."""
+        if row.latest is None:
+            return ""
+        when = row.latest.period_text
+        if row.age is not None:
+            when += f" · {row.age.age_text}" + (f", {self.w('stale')}" if row.age.stale else "")
+        value = f"{row.latest.text} {row.unit}".rstrip()
+        return f"{self.w('latest')}: {value} ({when})"
 
     def actors(self) -> tuple[ActorView, ...]:
         out = []

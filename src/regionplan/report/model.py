@@ -18,7 +18,18 @@ from typing import Any
 
 import attrs
 
-from regionplan.evaluation.status import Status
+from regionplan.report.views import (
+    BaseRow,
+    DataAgeView,
+    FailureView,
+    GoalBasis,
+    LatestFigure,
+    MixEntry,
+    OriginView,
+    SensitivityView,
+    SourceUse,
+    StatusView,
+)
 from regionplan.report.words import word
 
 __all__ = [
@@ -26,21 +37,30 @@ __all__ = [
     "SCHEMA_VERSION",
     "ActorRef",
     "ActorView",
+    "BaseRow",
     "ChartData",
     "ChartPoint",
+    "DataAgeView",
     "Diagram",
     "DiagramEdge",
     "DiagramNode",
     "ElementRef",
     "ElementRow",
+    "FailureView",
+    "GoalBasis",
+    "LatestFigure",
     "Member",
+    "MixEntry",
+    "OriginView",
     "ProjectionView",
     "RegionView",
     "Report",
     "SdgRef",
     "SdgView",
     "Section",
+    "SensitivityView",
     "SourceCredit",
+    "SourceUse",
     "StatusCount",
     "StatusView",
     "TargetRow",
@@ -52,19 +72,6 @@ __all__ = [
 SCHEMA_ID = "https://regionplan.example/schemas/report-v1.json"
 #: Bumped when a field is removed or changes meaning; new fields keep the version.
 SCHEMA_VERSION = 1
-
-
-@attrs.frozen
-class StatusView:
-    """A status as shown: its code (``"on_track"``), label in the report's language, symbol."""
-
-    value: str
-    label: str
-    symbol: str
-
-    @classmethod
-    def of(cls, status: Status, lang: str) -> StatusView:
-        return cls(status.value, status.label.get(lang), status.symbol)
 
 
 @attrs.frozen
@@ -94,21 +101,32 @@ class ElementRef:
     status: StatusView | None
     role: str = ""
     role_label: str = ""
+    basis: GoalBasis | None = None
 
 
 @attrs.frozen
 class ChartPoint:
-    """A point of a chart or table: period label, decimal-year time, value and the value as text."""
+    """A point of a chart or table: period label, decimal-year time, value and the value as text.
+
+    ``period_text`` is the period as the reader's statistics office writes it (``2022K4``
+    in nb, ``2022Q4`` in en).
+    """
 
     period: str
     time: float
     value: float
     text: str
+    period_text: str = ""
 
 
 @attrs.frozen
 class ProjectionView:
-    """A projection to the deadline with its interval (``low``/``high`` ``None`` when unknown)."""
+    """A projection to the deadline with its interval (``low``/``high`` ``None`` when unknown).
+
+    Made only from at least the metric's ``projection_min_points`` observations
+    (``n_points``). ``indicative``: it reaches further ahead (``horizon_years``) than the
+    data reach back (``span_years``), so it shows a direction, not a forecast.
+    """
 
     method: str
     deadline: str
@@ -119,11 +137,27 @@ class ProjectionView:
     confidence: float
     text: str
     interval_text: str
+    deadline_text: str = ""
+    n_points: int = 0
+    span_years: float | None = None
+    horizon_years: float | None = None
+    indicative: bool = False
 
 
 @attrs.frozen
 class TargetRow:
-    """One target as reported: what it asks, where it stands and why."""
+    """One target as reported: what it asks, where it stands, why, and what that rests on.
+
+    ``baseline`` is the target's own baseline (a recovery's: the level before the shock;
+    ``shock`` its low point). ``progress`` is the share of the way from the baseline to the
+    goal, from 0 to 1, or ``None`` where it means nothing; ``progress_flag`` (``"away"``,
+    ``"beyond"``) and ``progress_note`` say when it was clipped. ``projection`` is there
+    only when one was made; otherwise ``projection_note`` says why not ("ingen
+    framskriving: 4 av 5 observasjoner") where the target is on or off track. ``age`` is
+    the age of the latest figures, ``origin`` where the data came from, ``sensitivity``
+    the verdict from earlier base periods; ``missing`` says why data is missing, in the
+    report's language (``missing_kinds``: the failures' kind codes).
+    """
 
     id: str
     element: str
@@ -148,6 +182,17 @@ class TargetRow:
     missing: tuple[str, ...]
     policy: str
     method: str
+    deadline_text: str = ""
+    shock: ChartPoint | None = None
+    progress_flag: str | None = None
+    progress_note: str = ""
+    projection_points: int = 0
+    projection_min_points: int = 0
+    projection_note: str = ""
+    age: DataAgeView | None = None
+    origin: OriginView | None = None
+    sensitivity: SensitivityView | None = None
+    missing_kinds: tuple[str, ...] = ()
 
 
 @attrs.frozen
@@ -188,6 +233,7 @@ class ElementRow:
     timing: str
     parents: tuple[str, ...]
     targets: tuple[TargetRow, ...]
+    basis: GoalBasis | None = None
 
 
 @attrs.frozen
@@ -218,11 +264,19 @@ class ChartData:
     projection: ProjectionView | None
     latest: ChartPoint | None
     description: str
+    shock: ChartPoint | None = None
+    deadline_text: str = ""
 
 
 @attrs.frozen
 class DiagramNode:
-    """A node of the goal diagram: an element or a target."""
+    """A node of the goal diagram: an element or a target.
+
+    ``basis``: what an element's status rests on. For a target, ``latest``: its latest
+    value with its period and age ("Siste verdi: −4,4 pp (2022K4 · 46 mnd., nyere tall
+    mangler)"), and ``note``: for a target measured from a base period, its verdict from
+    earlier ones (:attr:`SensitivityView.short`).
+    """
 
     id: str
     label: str
@@ -230,6 +284,9 @@ class DiagramNode:
     kind_label: str
     status: StatusView | None
     is_target: bool
+    basis: GoalBasis | None = None
+    note: str = ""
+    latest: str = ""
 
 
 @attrs.frozen
@@ -345,6 +402,11 @@ class Report:
         sources: data sources and their credit lines.
         warnings: plan-quality problems given to :func:`build_report`.
         rollup_policy: how goals' statuses follow from their children.
+        latest_figures: per metric a target is judged on, its newest period and that
+            period's age.
+        rests_on: what the statuses rest on, on one line: "Status per 2026-11-30 · nyeste
+            tall: arbeidsplasser 2022K4 (46 mnd.)".
+        stale_note: which metrics should have newer figures by now ("" when none).
     """
 
     lang: str
@@ -371,6 +433,9 @@ class Report:
     sources: tuple[SourceCredit, ...]
     warnings: tuple[WarningRow, ...]
     rollup_policy: str
+    latest_figures: tuple[LatestFigure, ...] = ()
+    rests_on: str = ""
+    stale_note: str = ""
 
     def t(self, key: str, **fields: Any) -> str:
         """An interface word in the report's language, with ``fields`` filled in."""

@@ -24,6 +24,7 @@ from typing import Any
 
 from regionplan.errors import DataSourceError, Location, Problem, Severity
 from regionplan.plan.model import Plan, SourceSpec
+from regionplan.plan.safefiles import Allowed, place
 from regionplan_milestones.register import Register
 from regionplan_milestones.source import MilestoneSource, load_register, projects_of
 
@@ -149,6 +150,7 @@ def check_plan(plan: Plan, *, today: dt.date | None = None) -> list[Problem]:
     """
     day = today or dt.date.today()
     base = Path(plan.base_dir)
+    allowed = [Allowed.of(a, base, "allow_paths") for a in plan.allowed_paths]
     problems: list[Problem] = []
     registers: dict[tuple[Any, ...], Register | None] = {}
     elements = {e.id for e in plan.elements}
@@ -172,8 +174,10 @@ def check_plan(plan: Plan, *, today: dt.date | None = None) -> list[Problem]:
         key = (str(path), query.get("sheet"), query.get("encoding"), query.get("delimiter"))
         if key in registers:
             continue
+        if place(base / path, base, allowed).refused:
+            continue  # outside the plan's folder: never read; the plan's own check reports it
         try:
-            register = load_register(path if path.is_absolute() else base / path, query)
+            register = load_register(base / path, query)
         except DataSourceError as exc:
             registers[key] = None
             problems.append(

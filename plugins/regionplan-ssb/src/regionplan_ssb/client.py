@@ -1,20 +1,20 @@
-"""HTTP for the SSB source: rate limits, retries, time limits, readable errors.
+"""HTTP for the SSB source: rate limits, retries, time limits, size limits, readable errors.
 
 :class:`SsbClient` makes GET requests with httpx. It waits its turn with a
-:class:`RateLimiter`, retries with exponential backoff on 429 (honouring
-``Retry-After``), 5xx, timeouts, broken connections and bodies that are cut
-short, and turns every other failure into a :class:`SsbHttpError`. Every failure is a
+:class:`~regionplan_ssb.ratelimit.RateLimiter`, retries with exponential backoff on 429
+(honouring ``Retry-After``), 5xx, timeouts, broken connections and bodies that are cut
+short (a body that is not JSON at all, once), and turns every other failure into a
+:class:`SsbHttpError`. A time budget bounds the whole run's requests and waits, and a
+body larger than the size limit is refused while it streams in. Every failure is a
 :class:`~regionplan.data.sources.SourceFailed` that names its kind (unreachable, server
-error, not found, refused, invalid). The clock and the sleep function are injectable, so
-tests of backoff and rate limits never sleep for real.
+error, not found, refused, invalid). The sleep function is injectable, so tests of backoff
+and rate limits never sleep for real.
 """
 
 from __future__ import annotations
 
-import collections
 import email.utils
 import json
-import re
 import socket
 import time
 from collections.abc import Callable, Mapping
@@ -25,8 +25,21 @@ import httpx
 
 from regionplan.data.sources import FailureKind, SourceFailed
 from regionplan.errors import DataSourceError
+from regionplan_ssb.ratelimit import RateLimiter
 
-__all__ = ["DEFAULT_BASE_URL", "RateLimiter", "SsbClient", "SsbHttpError"]
+__all__ = [
+    "DEFAULT_BASE_URL",
+    "DEFAULT_BUDGET",
+    "DEFAULT_MAX_BYTES",
+    "RateLimiter",
+    "SsbClient",
+    "SsbHttpError",
+]
+
+#: Seconds a run may spend on SSB's requests and the waits between retries, all tables together.
+DEFAULT_BUDGET = 120.0
+#: The largest body accepted (bytes); SSB's largest answers (800,000 cells) are about 10 MB.
+DEFAULT_MAX_BYTES = 50_000_000
 
 DEFAULT_BASE_URL = "https://data.ssb.no/api/pxwebapi/v2"
 USER_AGENT = "regionplan-ssb/0.1 (+https://github.com/regionplan/regionplan)"
@@ -61,74 +74,22 @@ class _Retry(Exception):
         *,
         kind: FailureKind = FailureKind.UNREACHABLE,
         status: int | None = None,
+        malformed: bool = False,
     ) -> None:
         super().__init__(reason)
         self.reason = reason
         self.wait = wait
         self.kind = kind
         self.status = status
+        self.malformed = malformed
 
 
-class RateLimiter:
-    """At most ``limit`` requests in any ``window`` seconds.
+class _TooLarge(Exception):
+    """The body passed the size limit; ``announced`` is its Content-Length, if it gave one."""
 
-    A sliding window of the times of recent requests: unlike a token bucket of
-    the same size, it never lets ``2 * limit`` requests through in one window
-    (a full bucket and its refill). SSB states its limit in the
-    ``x-ratelimit-policy`` header (``"40;w=60s"``); :meth:`update` adopts it, and a
-    ``x-ratelimit-remaining`` of 0 holds further requests for one window.
-
-    Args:
-        limit: requests per window (SSB's guide says 30 a minute).
-        window: the window in seconds.
-        clock: monotonic time in seconds (injectable for tests).
-        sleep: waits a number of seconds (injectable for tests).
-    """
-
-    def __init__(
-        self,
-        limit: int = 30,
-        window: float = 60.0,
-        *,
-        clock: Callable[[], float] = time.monotonic,
-        sleep: Callable[[float], None] = time.sleep,
-    ) -> None:
-        if limit < 1 or window <= 0:
-            msg = f"a rate limit needs limit >= 1 and window > 0, not {limit}/{window}"
-            raise ValueError(msg)
-        self.limit = limit
-        self.window = window
-        self._clock = clock
-        self._sleep = sleep
-        self._sent: collections.deque[float] = collections.deque()
-        self._blocked_until = 0.0
-
-    def acquire(self) -> None:
-        """Wait until one more request is allowed, and count it."""
-        while True:
-            now = self._clock()
-            while self._sent and self._sent[0] <= now - self.window:
-                self._sent.popleft()
-            wait = self._blocked_until - now
-            if len(self._sent) >= self.limit:
-                wait = max(wait, self._sent[0] + self.window - now)
-            if wait <= 0:
-                self._sent.append(now)
-                return
-            self._sleep(wait)
-
-    def update(self, headers: Mapping[str, str]) -> None:
-        """Adopt the limit a response announces."""
-        policy = headers.get("x-ratelimit-policy")
-        if policy and (m := re.match(r"\s*(\d+)\s*;\s*w\s*=\s*(\d+(?:\.\d+)?)", policy)):
-            limit, window = int(m.group(1)), float(m.group(2))
-            if limit >= 1 and window > 0:
-                self.limit, self.window = limit, window
-        elif (limit_text := headers.get("x-ratelimit-limit", "")).strip().isdigit():
-            self.limit = max(1, int(limit_text))
-        remaining = headers.get("x-ratelimit-remaining", "").strip()
-        if remaining.isdigit() and int(remaining) == 0:
-            self._blocked_until = self._clock() + self.window
+    def __init__(self, announced: int | None) -> None:
+        super().__init__(announced)
+        self.announced = announced
 
 
 def _retry_after(headers: Mapping[str, str], now: Callable[[], float]) -> float | None:
@@ -149,7 +110,8 @@ def _retry_after(headers: Mapping[str, str], now: Callable[[], float]) -> float 
 
 
 class SsbClient:
-    """GET requests to SSB with rate limiting, retries and a time limit per attempt.
+    """GET requests to SSB with rate limiting, retries, a time limit per attempt and per run,
+    and a size limit.
 
     Args:
         timeout: seconds one attempt may take, body included. httpx enforces it
@@ -160,6 +122,11 @@ class SsbClient:
         backoff: the first retry's wait in seconds; it doubles with each retry.
         max_wait: the longest the client waits before a retry; a ``Retry-After``
             asking for more fails the request instead.
+        budget: seconds all requests of the client together may take, attempts and the
+            waits between them (not the waits for the rate limit, which protect SSB);
+            ``None`` for no limit. An attempt gets at most what is left of it.
+        max_bytes: the largest body accepted; a larger one fails (not retried) as soon
+            as its ``Content-Length`` or the bytes read pass it. ``None`` for no limit.
         limiter: the rate limiter (default: 30 requests a minute).
         sleep: waits a number of seconds (injectable for tests).
         wall_clock: the time of day in seconds since the epoch (for HTTP dates).
@@ -173,6 +140,8 @@ class SsbClient:
         max_retries: int = 4,
         backoff: float = 1.0,
         max_wait: float = 90.0,
+        budget: float | None = DEFAULT_BUDGET,
+        max_bytes: int | None = DEFAULT_MAX_BYTES,
         limiter: RateLimiter | None = None,
         sleep: Callable[[float], None] = time.sleep,
         wall_clock: Callable[[], float] = time.time,
@@ -182,6 +151,8 @@ class SsbClient:
         self.max_retries = max(0, int(max_retries))
         self.backoff = float(backoff)
         self.max_wait = float(max_wait)
+        self.budget = None if budget is None else float(budget)
+        self.max_bytes = None if max_bytes is None else int(max_bytes)
         self.limiter = limiter or RateLimiter(sleep=sleep)
         self._sleep = sleep
         self._wall_clock = wall_clock
@@ -193,26 +164,43 @@ class SsbClient:
         )
         #: Requests sent, for reporting.
         self.requests_sent = 0
+        #: Seconds of the budget spent: attempts as measured, waits between retries as asked.
+        self.spent = 0.0
 
     def close(self) -> None:
         self._http.close()
+
+    def _left(self) -> float:
+        return float("inf") if self.budget is None else self.budget - self.spent
+
+    def _out_of_time(self, url: str, reason: str, last: _Retry | None) -> SourceFailed:
+        allowed = f"the {self.budget:g} s allowed for SSB's requests in this run"
+        if reason:
+            msg = f"no time left to ask again within {allowed} (last: {reason})"
+        else:
+            msg = f"{allowed} are spent; {url} was not asked"
+        msg += " (set REGIONPLAN_SSB_BUDGET to allow more)"
+        kind = last.kind if last is not None else FailureKind.UNREACHABLE
+        return SourceFailed(msg, kind, status=last.status if last is not None else None)
 
     def get(self, url: str, parse: Callable[[bytes], T]) -> tuple[bytes, T]:
         """Fetch ``url`` and ``parse`` its body, retrying what may pass.
 
         ``parse`` raising :class:`ValueError` (invalid or cut-off JSON) counts as a
-        broken body and is retried; raising :class:`DataSourceError` (well-formed
-        JSON with wrong content) is not.
+        broken body and is retried once; raising :class:`DataSourceError` (well-formed
+        JSON with wrong content, such as an error document) is not.
 
         Raises:
             SsbHttpError: SSB refused the request (400, 403, 404 and the like).
-            SourceFailed: every attempt failed (the message gives the last reason, the kind
-                says whether SSB could not be reached or answered with errors), or the body
-                was whole but not what ``parse`` reads (kind ``invalid``).
+            SourceFailed: every attempt failed, or the time budget ran out (the message gives
+                the last reason, the kind says whether SSB could not be reached or answered
+                with errors), or the body was too large, or whole but not what ``parse``
+                reads (kind ``invalid``).
         """
         reason = ""
         wait: float | None = None
-        last = _Retry("")
+        last: _Retry | None = None
+        malformed = 0
         for attempt in range(self.max_retries + 1):
             if attempt:
                 delay = self.backoff * 2 ** (attempt - 1)
@@ -222,24 +210,41 @@ class SsbClient:
                             f"SSB asks to wait {wait:.0f} s before retrying {url} "
                             f"(more than the {self.max_wait:.0f} s allowed): {reason}"
                         )
-                        raise SourceFailed(msg, last.kind, status=last.status)
+                        raise SourceFailed(
+                            msg,
+                            last.kind if last else FailureKind.SERVER_ERROR,
+                            status=last.status if last else None,
+                        )
                     delay = max(delay, wait)
-                self._sleep(min(delay, self.max_wait))
+                delay = min(delay, self.max_wait)
+                if delay >= self._left():  # waiting would leave no time to ask again
+                    raise self._out_of_time(url, reason, last)
+                self._sleep(delay)
+                self.spent += delay
+            if self._left() <= 0:
+                raise self._out_of_time(url, reason, last)
             try:
                 return self._attempt(url, parse)
             except _Retry as retry:
                 reason, wait, last = retry.reason, retry.wait, retry
+                malformed += retry.malformed
+                if malformed > 1:  # a server that sends broken JSON twice will do it again
+                    msg = f"SSB sent a body that is not JSON twice for {url}: {reason}"
+                    raise SourceFailed(msg, FailureKind.INVALID) from None
         attempts = self.max_retries + 1
         msg = f"SSB did not deliver {url} in {attempts} attempt{'s' * (attempts > 1)}: {reason}"
-        raise SourceFailed(msg, last.kind, status=last.status)
+        kind = last.kind if last is not None else FailureKind.UNREACHABLE
+        raise SourceFailed(msg, kind, status=last.status if last is not None else None)
 
     def _attempt(self, url: str, parse: Callable[[bytes], T]) -> tuple[bytes, T]:
         self.limiter.acquire()
         self.requests_sent += 1
+        timeout = min(self.timeout, self._left())
+        started = time.monotonic()
         try:
-            status, headers, body = self._send(url)
+            status, headers, body = self._send(url, timeout)
         except httpx.TimeoutException:
-            raise _Retry(f"no answer within {self.timeout:g} s") from None
+            raise _Retry(f"no answer within {timeout:.3g} s") from None
         except httpx.ConnectError as exc:
             if _name_not_resolved(exc):
                 # No DNS answer means no network here: retrying only makes the user wait.
@@ -251,6 +256,15 @@ class SsbClient:
             raise _Retry(f"connection failed: {exc or type(exc).__name__}") from None
         except httpx.TransportError as exc:  # refused, reset, body cut short
             raise _Retry(f"connection failed: {exc or type(exc).__name__}") from None
+        except _TooLarge as exc:
+            size = f" ({exc.announced:,} bytes announced)" if exc.announced is not None else ""
+            msg = (
+                f"SSB's answer to {url} is larger than the {_megabytes(self.max_bytes)} allowed{size}; "
+                "ask for fewer values, or raise the limit (REGIONPLAN_SSB_MAX_MB)"
+            )
+            raise SourceFailed(msg, FailureKind.INVALID) from None
+        finally:
+            self.spent += time.monotonic() - started
         self.limiter.update(headers)
         if status == 200:
             try:
@@ -258,9 +272,14 @@ class SsbClient:
             except SourceFailed:
                 raise
             except DataSourceError as exc:  # whole JSON, not what it should be
+                title = _error_document(body)
+                if title:  # an error document sent with 200: asking again gets the same
+                    msg = f"SSB answered with an error instead of data: {title} ({url})"
+                    raise SourceFailed(msg, FailureKind.REFUSED) from None
                 raise SourceFailed(str(exc), FailureKind.INVALID) from None
             except (ValueError, UnicodeDecodeError) as exc:
-                raise _Retry(f"the body is not complete JSON ({exc})", kind=FailureKind.INVALID) from None
+                reason = f"the body is not complete JSON ({exc})"
+                raise _Retry(reason, kind=FailureKind.INVALID, malformed=True) from None
         if status == 429:
             wait = _retry_after(headers, self._wall_clock)
             raise _Retry("too many requests (HTTP 429)", wait, kind=FailureKind.SERVER_ERROR, status=status)
@@ -271,15 +290,39 @@ class SsbClient:
         msg = f"SSB answered HTTP {status}" + (f": {title}" if title else "") + f" for {url}"
         raise SsbHttpError(msg, status=status, title=title, url=url)
 
-    def _send(self, url: str) -> tuple[int, Mapping[str, str], bytes]:
-        deadline = time.monotonic() + self.timeout
-        with self._http.stream("GET", url) as response:
-            chunks = []
+    def _send(self, url: str, timeout: float) -> tuple[int, Mapping[str, str], bytes]:
+        deadline = time.monotonic() + timeout
+        limit = self.max_bytes
+        with self._http.stream("GET", url, timeout=httpx.Timeout(timeout)) as response:
+            announced = response.headers.get("content-length", "").strip()
+            if limit is not None and announced.isdigit() and int(announced) > limit:
+                raise _TooLarge(int(announced))
+            body = bytearray()
             for chunk in response.iter_bytes():
-                chunks.append(chunk)
+                body += chunk
+                if limit is not None and len(body) > limit:
+                    raise _TooLarge(None)
                 if time.monotonic() > deadline:
                     raise httpx.ReadTimeout("the body took too long", request=response.request)
-            return response.status_code, response.headers, b"".join(chunks)
+            return response.status_code, response.headers, bytes(body)
+
+
+def _megabytes(n: int | None) -> str:
+    return "unlimited" if n is None else f"{n / 1_000_000:g} MB"
+
+
+def _error_document(body: bytes) -> str:
+    """The title of an error document (a JSON object with ``title`` or ``error`` and no
+    dataset in it), or "" for any other body."""
+    try:
+        doc: Any = json.loads(body)
+    except (ValueError, UnicodeDecodeError):
+        return ""
+    if not isinstance(doc, dict) or "value" in doc or "dimension" in doc:
+        return ""
+    if not (doc.get("title") or doc.get("error")):
+        return ""
+    return _error_title(body)
 
 
 def _name_not_resolved(exc: BaseException) -> bool:

@@ -7,7 +7,7 @@ codes and selection expressions, without the table's metadata;
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from regionplan.data.sources import FailureKind, SourceFailed, SourceRequest
 from regionplan_ssb.query import PeriodChoice, SsbQuery
@@ -64,18 +64,21 @@ def resolve_periods(
     codes: Sequence[str], choice: PeriodChoice, first_year: int | None, last_year: int | None
 ) -> list[str]:
     """The table's period codes a query wants, in the table's order."""
+    # Positions by code: membership and order by lookup, linear in the table's periods.
+    position = {c: i for i, c in enumerate(codes)}
     chosen = list(codes)
     if choice.codes is not None:
-        missing = [c for c in choice.codes if c not in codes]
+        missing = [c for c in choice.codes if c not in position]
         if missing:
             raise SourceFailed(f"period {missing[0]!r} is not in the table", FailureKind.QUERY_MISMATCH)
-        chosen = [c for c in codes if c in choice.codes]
+        wanted = set(choice.codes)
+        chosen = [c for c in codes if c in wanted]
     if choice.top is not None:
         chosen = chosen[-choice.top :] if choice.top else []
     if choice.first is not None:
-        chosen = [c for c in chosen if _after(c, choice.first, codes)]
+        chosen = [c for c in chosen if _relative(c, choice.first, position) >= 0]
     if choice.last is not None:
-        chosen = [c for c in chosen if _after(choice.last, c, codes)]
+        chosen = [c for c in chosen if _relative(c, choice.last, position) <= 0]
     if choice == PeriodChoice():  # no choice in the query: the plan's years, if known
         low = first_year if first_year is not None else -1
         high = last_year if last_year is not None else 10_000
@@ -87,11 +90,12 @@ def _year(code: str) -> int | None:
     return int(code[:4]) if code[:4].isdigit() else None
 
 
-def _after(code: str, bound: str, codes: Sequence[str]) -> bool:
-    """``code`` is at or after ``bound`` (a year, or a code of the table)."""
-    if bound in codes:
-        return codes.index(code) >= codes.index(bound)
+def _relative(code: str, bound: str, position: Mapping[str, int]) -> int:
+    """Below, at or above zero: the table's ``code`` is before, at or after ``bound`` (a code
+    of the table, or a year: then at means in that year)."""
+    if bound in position:
+        return position[code] - position[bound]
     if bound.isdigit() and len(bound) == 4 and (year := _year(code)) is not None:
-        return year >= int(bound)
+        return year - int(bound)
     msg = f"period bound {bound!r} is neither a year nor a period of the table"
     raise SourceFailed(msg, FailureKind.QUERY_MISMATCH)

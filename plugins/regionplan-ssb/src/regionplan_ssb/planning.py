@@ -29,13 +29,14 @@ from regionplan_ssb.calls import (
 from regionplan_ssb.periods import period_expressions, resolve_periods
 from regionplan_ssb.query import RegionChoice, SsbQuery, strip_area_prefix
 
-__all__ = ["CONTENTS_VARIABLE", "TIME_VARIABLE", "direct_call", "plan_calls"]
+__all__ = ["CONTENTS_VARIABLE", "TIME_VARIABLE", "direct_call", "expanded_cells", "plan_calls"]
 
 
 #: The variables every SSB table has (PxWebApi v2 cannot eliminate them).
 CONTENTS_VARIABLE = "ContentsCode"
 TIME_VARIABLE = "Tid"
 _SIZED = re.compile(r"^(?:top\((\d+)\)|\[range\((\d{4}),(\d{4})\)\])$")
+_BOUNDED = re.compile(r"^(from|to)\((.+)\)$|^\[?range\(([^,]+),([^,]+)\)\]?$")
 
 
 def direct_call(
@@ -89,6 +90,51 @@ def direct_call(
     )
     call = Call(data_url(base_url, key.table, key.lang, selection, extra), selection)
     return DirectCall(call, cells, least, region_var)
+
+
+def expanded_cells(selection: Selection, meta: JsonStatStructure) -> int:
+    """The cells a selection asks for, its expressions (``*``, ``top(5)``, ``from(2015)``,
+    ``x*``...) counted against the table's codes in its metadata, as SSB counts them."""
+    total = 1
+    for var, codes in selection.codes:
+        dim = meta.dimensions.get(var)
+        if dim is None:
+            total *= len(codes)
+        elif var in selection.everything:
+            total *= len(dim.codes)
+        else:
+            total *= _selected(dim.codes, codes)
+    return total
+
+
+def _selected(table: Sequence[str], asked: Sequence[str]) -> int:
+    """How many of a variable's codes the value codes and expressions select (SSB matches
+    codes without regard to case; a code or bound the table lacks selects nothing)."""
+    lower = [c.lower() for c in table]
+    at = {c: i for i, c in reversed(list(enumerate(lower)))}
+    chosen: set[int] = set()
+    for token in asked:
+        low = token.lower()
+        if low == "*":
+            return len(table)
+        if (m := _SIZED.match(low)) and m.group(1) is not None:
+            chosen.update(range(max(0, len(table) - int(m.group(1))), len(table)))
+        elif m := _BOUNDED.match(low):
+            if m.group(1):
+                i = at.get(m.group(2))
+                if i is not None:
+                    chosen.update(range(i, len(table)) if m.group(1) == "from" else range(i + 1))
+            else:
+                i, j = at.get(m.group(3)), at.get(m.group(4))
+                if i is not None and j is not None:
+                    chosen.update(range(min(i, j), max(i, j) + 1))
+        elif low.startswith("*"):
+            chosen.update(i for i, c in enumerate(lower) if c.endswith(low[1:]))
+        elif low.endswith("*"):
+            chosen.update(i for i, c in enumerate(lower) if c.startswith(low[:-1]))
+        elif low in at:
+            chosen.add(at[low])
+    return len(chosen)
 
 
 def _size(codes: Sequence[str]) -> int | None:
@@ -152,7 +198,7 @@ def plan_calls(
     everything: set[str] = set()
     contents_codes = meta.dimensions[contents_var].codes
     for request, q in requests:
-        if q.contents not in contents_codes:
+        if q.contents not in meta.dimensions[contents_var]:
             msg = (
                 f"table {table} has no {contents_var} {q.contents!r} "
                 f"(it has: {', '.join(contents_codes[:12])})"
@@ -165,7 +211,7 @@ def plan_calls(
                 msg = f"table {table} has no variable {var!r} to select (it has: {have})"
                 raise SourceFailed(msg, FailureKind.QUERY_MISMATCH)
             for code in codes:
-                if code not in meta.dimensions[var].codes:
+                if code not in meta.dimensions[var]:
                     have = ", ".join(meta.dimensions[var].codes[:12])
                     msg = f"table {table}: variable {var} has no value {code!r} (it has: {have})"
                     raise SourceFailed(msg, FailureKind.QUERY_MISMATCH)
@@ -190,7 +236,7 @@ def plan_calls(
             everything.add(region_var)
             wanted[region_var].update(dict.fromkeys(region_codes))
         elif q.region.codes is not None:
-            missing = [c for c in q.region.codes if c not in region_codes]
+            missing = [c for c in q.region.codes if c not in meta.dimensions[region_var]]
             if missing:
                 msg = f"table {table}: variable {region_var} has no value {missing[0]!r}"
                 raise SourceFailed(msg, FailureKind.QUERY_MISMATCH)

@@ -15,7 +15,7 @@ from typing import Any, ClassVar
 import attrs
 
 from regionplan.data.series import Observations
-from regionplan.data.sources import FailureKind, SourceContext, SourceFailed, SourceRequest
+from regionplan.data.sources import FailureKind, QueryKey, SourceContext, SourceFailed, SourceRequest
 from regionplan.data.sources.jsonstat import JsonStatDataset, parse_jsonstat
 from regionplan.errors import DataSourceError
 from regionplan_ssb.cache import normalise_url
@@ -23,7 +23,8 @@ from regionplan_ssb.calls import MAX_CELLS, MAX_URL_LENGTH, Call, GroupKey, meta
 from regionplan_ssb.client import SsbHttpError
 from regionplan_ssb.decode import decode_observations
 from regionplan_ssb.groups import Download, FetchPlan, Group
-from regionplan_ssb.planning import direct_call, plan_calls
+from regionplan_ssb.keys import QUERY_KEY_DOCS
+from regionplan_ssb.planning import direct_call, expanded_cells, plan_calls
 from regionplan_ssb.query import QUERY_KEYS, SsbQuery, query_problems
 from regionplan_ssb.refusals import explain_refusal
 from regionplan_ssb.responses import CachedSsbSource
@@ -35,7 +36,9 @@ class SsbSource(CachedSsbSource):
     """Reads SSB tables, one download per table for all the metrics a plan takes from it.
 
     Options (``context.options["ssb"]``): ``base_url`` (else ``$REGIONPLAN_SSB_URL``,
-    else SSB's), ``timeout`` (s, 30), ``max_retries`` (4), ``backoff`` (s, 1),
+    else SSB's), ``timeout`` (s, 30), ``max_retries`` (4), ``budget`` (s for all of a run's
+    requests, 120), ``max_mb`` (per answer, 50) - these four else from
+    ``$REGIONPLAN_SSB_TIMEOUT``, ``_RETRIES``, ``_BUDGET``, ``_MAX_MB`` -, ``backoff`` (s, 1),
     ``max_wait`` (s, 90), ``rate_limit`` (requests per ``rate_window`` s: 30 per 60),
     ``cache_max_age`` (s, one day), ``refresh`` (ignore the cache), ``max_cells``,
     ``max_url_length``; for tests and embedding: ``clock``, ``sleep``, ``transport``.
@@ -46,6 +49,7 @@ class SsbSource(CachedSsbSource):
     optional_keys: ClassVar[tuple[str, ...] | None] = tuple(
         k for k in QUERY_KEYS if k not in ("table", "contents")
     )
+    query_keys: ClassVar[tuple[QueryKey, ...]] = QUERY_KEY_DOCS
 
     def __init__(self, context: SourceContext) -> None:
         super().__init__(context)
@@ -70,7 +74,8 @@ class SsbSource(CachedSsbSource):
         is within the limits as far as the queries tell and the metadata is not at hand.
         Cached metadata (from an earlier run that split the table or had SSB refuse a
         query) is used when the calls it plans are cached too, or the request built from
-        the queries is not within the limits; queries it finds wrong fail without a request.
+        the queries is not within the limits, counting what its ``*`` and other expressions
+        select in the metadata; queries it finds wrong fail without a request.
         """
         direct = direct_call(self.base_url, key, [r for g in groups for r in g.requests])
         if self._usable(direct.call.url):
@@ -85,6 +90,9 @@ class SsbSource(CachedSsbSource):
             except DataSourceError as exc:
                 group.error, group.done = exc, True
         cached = all(self._usable(c.url) for p in planned for c in p.calls)
+        if fits and planned:  # the metadata is at hand: count what `*` and the like select
+            meta = self._table_metadata(key)
+            fits = expanded_cells(direct.call.selection, meta) <= self.max_cells
         if not planned or cached or not fits or len(planned) < len(groups):
             return planned
         return [FetchPlan(groups, direct.call)]

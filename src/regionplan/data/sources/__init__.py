@@ -22,7 +22,7 @@ from __future__ import annotations
 import abc
 import datetime as dt
 import os
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -31,6 +31,7 @@ import attrs
 from regionplan.data.attempts import FailureKind, SourceFailure
 from regionplan.data.series import Observations, Provenance
 from regionplan.errors import DataSourceError
+from regionplan.plan.safefiles import Allowed, FileRefusal, Placement, RefusedFile, place
 
 __all__ = [
     "DataSource",
@@ -38,6 +39,7 @@ __all__ = [
     "FailureKind",
     "Observations",
     "Provenance",
+    "QueryKey",
     "SourceContext",
     "SourceFailed",
     "SourceFailure",
@@ -45,6 +47,7 @@ __all__ = [
     "default_cache_dir",
     "failure_kind",
     "parse_retrieved",
+    "refused_file",
 ]
 
 CACHE_ENV = "REGIONPLAN_CACHE_DIR"
@@ -84,6 +87,10 @@ def default_cache_dir() -> Path:
     return Path(base) / "regionplan"
 
 
+def _paths(paths: Iterable[str | os.PathLike[str]]) -> tuple[Path, ...]:
+    return tuple(Path(p) for p in paths)
+
+
 @attrs.frozen
 class SourceContext:
     """What every source gets when it is built for a run.
@@ -95,6 +102,8 @@ class SourceContext:
         options: source-specific settings from the command line or the caller
             (for example ``{"ssb": {"timeout": 10}}``), keyed by source name.
         progress: called as ``progress(done, total, label)`` while a source works.
+        allowed_paths: folders outside ``base_dir`` that queries' paths may lead to (the
+            plan's ``allow_paths`` and ``--allow-path``); any other place outside is refused.
     """
 
     base_dir: Path = attrs.field(factory=Path.cwd, converter=Path)
@@ -102,14 +111,50 @@ class SourceContext:
     offline: bool = False
     options: Mapping[str, Mapping[str, Any]] = attrs.field(factory=dict)
     progress: Callable[[int, int, str], None] | None = None
+    allowed_paths: tuple[Path, ...] = attrs.field(default=(), converter=_paths)
 
     def options_for(self, source: str) -> Mapping[str, Any]:
         return self.options.get(source, {})
 
-    def resolve(self, path: str | os.PathLike[str]) -> Path:
-        """A query's path, relative to the plan's folder."""
+    def place(self, path: str | os.PathLike[str]) -> Placement:
+        """Where a query's path leads (links followed): inside the plan's folder, in a folder
+        allowed, or outside both."""
         p = Path(path)
+        allowed = [Allowed.of(str(a), self.base_dir, "allow_paths") for a in self.allowed_paths]
+        return place(p if p.is_absolute() else self.base_dir / p, self.base_dir, allowed)
+
+    def resolve(self, path: str | os.PathLike[str]) -> Path:
+        """A query's path, relative to the plan's folder.
+
+        Raises:
+            SourceFailed: the path leads outside the plan's folder and every folder in
+                :attr:`allowed_paths` (kind ``outside_folder``); nothing there is read.
+        """
+        p = Path(path)
+        if self.place(p).refused:
+            msg = (
+                f"{os.fspath(path)} lies outside the plan's folder and is not read; allow its "
+                f"folder with allow_paths in the plan or --allow-path"
+            )
+            raise SourceFailed(msg, FailureKind.OUTSIDE_FOLDER)
         return p if p.is_absolute() else self.base_dir / p
+
+
+_REFUSALS = {
+    FileRefusal.MISSING: FailureKind.FILE_MISSING,
+    FileRefusal.NOT_A_FILE: FailureKind.NOT_A_FILE,
+    FileRefusal.LOOP: FailureKind.NOT_A_FILE,
+    FileRefusal.TOO_LARGE: FailureKind.TOO_LARGE,
+    FileRefusal.OUTSIDE: FailureKind.OUTSIDE_FOLDER,
+    FileRefusal.UNREADABLE: FailureKind.FAILED,
+}
+
+
+def refused_file(exc: RefusedFile, label: str) -> SourceFailed:
+    """A data file that was not read (:mod:`regionplan.plan.safefiles`), as a source's failure."""
+    if exc.reason is FileRefusal.MISSING:
+        return SourceFailed(f"{label}: no such file (looked for {exc.path})", FailureKind.FILE_MISSING)
+    return SourceFailed(f"{label} {exc.detail}", _REFUSALS[exc.reason])
 
 
 @attrs.frozen
@@ -133,6 +178,25 @@ class SourceRequest:
     last_year: int | None = None
 
 
+@attrs.frozen
+class QueryKey:
+    """One key of a source's query, as the reference documents it.
+
+    Attributes:
+        name: the key as a plan writes it.
+        type: what it takes, in a plan author's words (``text``, ``mapping``, ``list of texts``).
+        doc: what it does.
+        required: a query must have it.
+        default: what applies when the query leaves it out ("" when nothing does).
+    """
+
+    name: str
+    type: str
+    doc: str
+    required: bool = False
+    default: str = ""
+
+
 class DataSource(abc.ABC):
     """Base class of data sources. Subclass it, set :attr:`name`, implement :meth:`fetch`."""
 
@@ -142,6 +206,8 @@ class DataSource(abc.ABC):
     required_keys: ClassVar[tuple[str, ...]] = ()
     #: Keys a query may have besides the required ones (``None``: anything goes).
     optional_keys: ClassVar[tuple[str, ...] | None] = None
+    #: Every query key described, for the reference (``docs/reference/sources.md``).
+    query_keys: ClassVar[tuple[QueryKey, ...]] = ()
 
     def __init__(self, context: SourceContext) -> None:
         self.context = context

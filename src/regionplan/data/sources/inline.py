@@ -27,7 +27,9 @@ Query keys:
     provenance: how the values were found, whom to credit, their licence.
 
 Every entry is checked when the plan loads (:meth:`InlineSource.check_query`);
-messages name the entry as ``values[i]`` (counting from 0).
+messages name the entry as ``values[i]`` (counting from 0). A count (persons, jobs,
+enterprises...) is never below zero: a negative one is refused when the values are read,
+where the metric's unit is known.
 """
 
 from __future__ import annotations
@@ -40,12 +42,20 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from regionplan.data.series import Observations, Provenance
-from regionplan.data.sources import DataSource, SourceRequest
+from regionplan.data.attempts import FailureKind
+from regionplan.data.series import (
+    Observations,
+    Provenance,
+    first_impossible,
+    impossible_value,
+    is_count,
+    period_problem,
+)
+from regionplan.data.sources import DataSource, QueryKey, SourceFailed, SourceRequest
 from regionplan.data.sources.tabular import query_text
 from regionplan.errors import DataSourceError
 from regionplan.markers import hookimpl
-from regionplan.plan.periods import parse_period
+from regionplan.plan.periods import PLAN_YEARS, parse_period
 
 __all__ = ["DEFAULT_AREA", "InlineSource"]
 
@@ -69,10 +79,10 @@ def _period_label(value: Any) -> str | None:
         return None
     label = value.strip()
     try:
-        parse_period(label)
+        period = parse_period(label)
     except ValueError:
         return None
-    return label
+    return label if period_problem(period) is None else None
 
 
 def _number(value: Any) -> float | None:
@@ -122,7 +132,7 @@ def _check_entry(i: int, entry: Any, default_area: str) -> tuple[list[str], tupl
         if period is None:
             problems.append(
                 f"{where}: 'period' {entry['period']!r} is no period "
-                f"(write 2025, 2025Q4, 2025-05 or 2025-01-01)"
+                f"(write 2025, 2025Q4, 2025-05 or 2025-01-01, in the years {PLAN_YEARS[0]} to {PLAN_YEARS[1]})"
             )
     if "value" not in entry:
         problems.append(f"{where} needs 'value'")
@@ -133,11 +143,25 @@ def _check_entry(i: int, entry: Any, default_area: str) -> tuple[list[str], tupl
 
 
 class InlineSource(DataSource):
-    """Values written in the plan (``name: inline``); see the module's documentation."""
+    """Values written in the plan itself (``name: inline``): counts no statistics bank publishes."""
 
     name: ClassVar[str] = "inline"
     required_keys: ClassVar[tuple[str, ...]] = ("values",)
     optional_keys: ClassVar[tuple[str, ...] | None] = ("area", "unit", "note", "credit", "licence")
+    query_keys: ClassVar[tuple[QueryKey, ...]] = (
+        QueryKey(
+            "values",
+            "list of mappings",
+            "the entries, each ``{period: LABEL, value: NUMBER}`` with an optional ``area`` "
+            '(in quotes: ``"0235"``); a period is ``2025``, ``2025Q4``, ``2025-05`` or ``2025-01-01``',
+            required=True,
+        ),
+        QueryKey("area", "text", "the area of entries that name none", default="``region``"),
+        QueryKey("unit", "text", "the values' unit", default="the metric's unit"),
+        QueryKey("note", "text", "how the values were found"),
+        QueryKey("credit", "text", "whom to credit"),
+        QueryKey("licence", "text", "the values' licence"),
+    )
 
     @classmethod
     def check_query(cls, query: Mapping[str, Any]) -> list[str]:
@@ -193,6 +217,10 @@ class InlineSource(DataSource):
         areas = [_area(e["area"]) if "area" in e else default_area for e in entries]
         periods = [_period_label(e["period"]) for e in entries]
         values = np.array([_number(e["value"]) for e in entries], dtype=float)
+        unit = query.get("unit") or request.unit
+        if is_count(unit) and (i := first_impossible(values, unit)) is not None:
+            msg = f"the inline source's values[{i}]: {impossible_value(values[i], unit)}"
+            raise SourceFailed(msg, FailureKind.IMPOSSIBLE_VALUE)
         provenance = Provenance(
             source=self.name,
             table="",  # written in the plan, not read from a table

@@ -10,8 +10,19 @@ from __future__ import annotations
 from regionplan.plan import problems as P
 from regionplan.plan.model import Direction, Metric, SourceSpec, Target, TargetKind
 from regionplan.plan.nodes import Node, ScalarNode, SeqNode
-from regionplan.plan.periods import PeriodKind, PeriodSpec
+from regionplan.plan.periods import PeriodKind, PeriodSpec, spec_problem
 from regionplan.plan.schema.reader import _METRIC_ID, _Reader
+from regionplan.plan.schema.template import _read_template
+
+#: Bounds of a metric's numbers: each far beyond any real use, and small enough that every
+#: later step (dates, formatting, projections) stays bounded.
+MAX_LAG_MONTHS = 120
+MAX_DECIMALS = 10
+MAX_MIN_POINTS = 1000
+#: Bounds of a target's numbers.
+MAX_TARGET_MAGNITUDE = 1e15
+MAX_WEIGHT = 1e6
+MAX_BASELINE_WINDOW = 50
 
 
 def _read_source(r: _Reader, node: Node) -> SourceSpec | None:
@@ -20,7 +31,8 @@ def _read_source(r: _Reader, node: Node) -> SourceSpec | None:
         return None
     name = r.text(f.get("name"), "source name")
     query = {k: r.plain(v) for k, v in f.items() if k != "name"}
-    return SourceSpec(name, query, location=node.location)
+    places = {k: v.location for k, v in f.items()}
+    return SourceSpec(name, query, location=node.location, key_locations=places)
 
 
 def _read_period_spec(r: _Reader, node: Node | None) -> PeriodSpec:
@@ -48,12 +60,19 @@ def _read_period_spec(r: _Reader, node: Node | None) -> PeriodSpec:
     if not f:
         return PeriodSpec()
     kind = r.choice(f.get("kind"), "period kind", PeriodKind, PeriodKind.YEAR) or PeriodKind.YEAR
-    return PeriodSpec(
-        kind,
-        quarter=r.integer(f.get("quarter"), "quarter") or 4,
-        month=r.integer(f.get("month"), "month") or 1,
-        day=r.integer(f.get("day"), "day") or 1,
-    )
+    # A field left out takes its default; 0 is a value, and is checked like any other.
+    given = {name: r.integer(f.get(name), name) for name in ("quarter", "month", "day")}
+    parts = {"quarter": 4, "month": 1, "day": 1} | {k: v for k, v in given.items() if v is not None}
+    if (problem := spec_problem(kind, **parts)) is not None:
+        name, why = problem
+        r.problem(
+            P.BAD_VALUE,
+            f"metric period: {why}",
+            f[name].location if name in f else node.location,
+            hint="a quarter is 1-4, a month 1-12, a day one that every year has (not 29 February)",
+        )
+        return PeriodSpec(kind)
+    return PeriodSpec(kind, **parts)
 
 
 def _read_metric(r: _Reader, node: Node) -> Metric | None:
@@ -72,10 +91,12 @@ def _read_metric(r: _Reader, node: Node) -> Metric | None:
             "description",
             "decimals",
             "projection_min_points",
+            "template",
         ),
     )
     if f is None:
         return None
+    _read_template(r, f.get("template"), "a metric")
     metric_id = r.ident(f.get("id"), "metric id", _METRIC_ID)
     direction = r.choice(f.get("direction"), "direction", Direction)
     if "direction" not in f:
@@ -108,8 +129,28 @@ def _read_metric(r: _Reader, node: Node) -> Metric | None:
             f["aggregation"].location,
             hint="sum (counts), weighted_mean (shares and rates, with 'weight'), or none",
         )
-    lag = r.integer(f.get("publication_lag_months"), "publication lag")
+    lag = r.integer(f.get("publication_lag_months"), "publication_lag_months")
+    lag = r.bounded(
+        lag,
+        f.get("publication_lag_months"),
+        "publication_lag_months",
+        0,
+        MAX_LAG_MONTHS,
+        "months from a period's end to its publication: SSB publishes most tables within 12",
+    )
+    decimals = r.integer(f.get("decimals"), "decimals")
+    decimals = r.bounded(
+        decimals, f.get("decimals"), "decimals", 0, MAX_DECIMALS, "the digits shown after the decimal mark"
+    )
     min_points = r.integer(f.get("projection_min_points"), "projection_min_points")
+    min_points = r.bounded(
+        min_points,
+        f.get("projection_min_points"),
+        "projection_min_points",
+        None,
+        MAX_MIN_POINTS,
+        "the observations a projection needs; the default is 5",
+    )
     return Metric(
         id=metric_id,
         title=r.label(f.get("title"), "metric title"),
@@ -122,7 +163,7 @@ def _read_metric(r: _Reader, node: Node) -> Metric | None:
         period=_read_period_spec(r, f.get("period")),
         publication_lag_months=lag if lag is not None else 12,
         description=r.label(f.get("description"), "metric description"),
-        decimals=r.integer(f.get("decimals"), "decimals"),
+        decimals=decimals,
         projection_min_points=min_points if min_points is not None else 5,
         location=node.location,
     )
@@ -160,10 +201,12 @@ def _read_target(r: _Reader, node: Node) -> Target | None:
             "projection",
             "policy",
             "baseline_window",
+            "template",
         ),
     )
     if f is None:
         return None
+    _read_template(r, f.get("template"), "a target")
     kind = r.choice(f.get("kind"), "target kind", TargetKind)
     target_id = r.ident(f.get("id"), "target id")
     if kind is not None:
@@ -181,24 +224,56 @@ def _read_target(r: _Reader, node: Node) -> Target | None:
                 "an annual_trend target needs 'every_year: true' or 'change'",
                 node.location,
             )
-    weight = r.number(f.get("weight"), "target weight")
+    weight = r.bounded(
+        r.number(f.get("weight"), "target weight"),
+        f.get("weight"),
+        "a target weight",
+        None,  # one above 0: checked with the plan
+        MAX_WEIGHT,
+        "weights are relative: 1, 2, 0.5",
+    )
     window = r.integer(f.get("baseline_window"), "baseline window")
+    window = r.bounded(
+        window,
+        f.get("baseline_window"),
+        "baseline_window",
+        None,
+        MAX_BASELINE_WINDOW,
+        "the years on either side of the baseline to test it against; the default is 3",
+    )
+    size = "a target's numbers are at most 1e15 in size"
+    value = r.number(f.get("value"), "target value")
+    value = r.bounded(
+        value, f.get("value"), "a target value", -MAX_TARGET_MAGNITUDE, MAX_TARGET_MAGNITUDE, size
+    )
+    change = r.number(f.get("change"), "target change")
+    change = r.bounded(
+        change, f.get("change"), "a target change", -MAX_TARGET_MAGNITUDE, MAX_TARGET_MAGNITUDE, size
+    )
+    tolerance = r.bounded(
+        r.number(f.get("tolerance"), "tolerance"),
+        f.get("tolerance"),
+        "a tolerance",
+        0,
+        MAX_TARGET_MAGNITUDE,
+        "how far from the target still counts as reaching it, in the target's unit",
+    )
     return Target(
         id=target_id,
         element=r.text(f.get("element"), "element"),
         metric=r.text(f.get("metric"), "metric"),
         kind=kind or TargetKind.LEVEL,
         title=r.label(f.get("title"), "target title"),
-        value=r.number(f.get("value"), "target value"),
+        value=value,
         value_unit=r.text(f.get("unit"), "target unit") or None,
-        change=r.number(f.get("change"), "target change"),
+        change=change,
         relative=r.boolean(f.get("relative"), "relative"),
         baseline=r.period(f.get("baseline"), "baseline"),
         deadline=r.period(f.get("deadline"), "deadline"),
         shock=r.period(f.get("shock"), "shock"),
         other=r.text(f.get("other"), "other metric") or None,
         every_year=r.boolean(f.get("every_year"), "every_year"),
-        tolerance=r.number(f.get("tolerance"), "tolerance") or 0.0,
+        tolerance=tolerance or 0.0,
         weight=weight if weight is not None else 1.0,
         area=r.text(f.get("area"), "area") or None,
         projection=r.text(f.get("projection"), "projection", "linear"),

@@ -20,9 +20,10 @@ from regionplan.errors import Location, Problem, Severity
 from regionplan.plan import problems as P
 from regionplan.plan.model import Label
 from regionplan.plan.nodes import MapNode, Node, ScalarNode, SeqNode
-from regionplan.plan.periods import parse_period
+from regionplan.plan.periods import PLAN_YEARS, parse_period
 
 T = TypeVar("T")
+N = TypeVar("N", int, float)
 _ID = re.compile(r"^[A-Za-z][A-Za-z0-9_.\-]*$")
 _METRIC_ID = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _CODE = re.compile(r"^\d{4}$")
@@ -85,6 +86,14 @@ class _Reader:
                     node.location,
                     hint=f"add '{name}: ...' to {what}",
                 )
+            elif isinstance(given := out[name], ScalarNode) and given.is_null:
+                # an empty required field would pass as absent, with no word said
+                self.problem(
+                    P.MISSING_FIELD,
+                    f"{what} needs a value for '{name}'",
+                    given.location,
+                    hint=f"write '{name}: ...' with a value, not empty or null",
+                )
         return out
 
     def seq(self, node: Node | None, what: str) -> tuple[Node, ...]:
@@ -144,6 +153,33 @@ class _Reader:
             return None
         return int(value)
 
+    def bounded(
+        self,
+        value: N | None,
+        node: Node | None,
+        what: str,
+        low: float | None = None,
+        high: float | None = None,
+        hint: str = "",
+    ) -> N | None:
+        """``value`` when it lies from ``low`` to ``high``, else None and a problem at ``node``.
+
+        Ranges keep every later step finite and bounded: a lag of a billion months is no
+        date, ten million decimals no text.
+        """
+        if value is None or node is None:
+            return value
+        if (low is None or value >= low) and (high is None or value <= high):
+            return value
+        if high is None:
+            allowed = f"{_shown(low)} or more"
+        elif low is None:
+            allowed = f"at most {_shown(high)}"
+        else:
+            allowed = f"from {_shown(low)} to {_shown(high)}"
+        self.problem(P.BAD_VALUE, f"{what} must be {allowed}, not {_shown(value)}", node.location, hint)
+        return None
+
     def boolean(self, node: Node | None, what: str, default: bool = False) -> bool:
         s = self.scalar(node, what)
         if s is None:
@@ -200,9 +236,18 @@ class _Reader:
         if s is None:
             return None
         try:
-            parse_period(s.text)
+            year = parse_period(s.text).start.year
         except ValueError as exc:
             self.problem(P.BAD_PERIOD, f"{what}: {exc}", s.location)
+            return None
+        first, last = PLAN_YEARS
+        if not first <= year <= last:
+            self.problem(
+                P.BAD_PERIOD,
+                f"{what}: {s.text!r} is not in the years {first} to {last} a plan may name",
+                s.location,
+                hint="write a year such as 2030, or a period such as 2030Q4",
+            )
             return None
         return s.text
 
@@ -218,3 +263,10 @@ class _Reader:
 @functools.cache
 def _enum_values(enum_type: Any) -> list[str]:
     return [m.value for m in enum_type]
+
+
+def _shown(x: float | None) -> str:
+    """A bound or value as a person writes it: 120, 1000000, 1e15, 0.5."""
+    if x is not None and float(x).is_integer() and abs(x) < 1e7:
+        return str(int(x))
+    return re.sub(r"e\+?(-?)0*(\d)", r"e\1\2", f"{x:.6g}")

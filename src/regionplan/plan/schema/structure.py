@@ -21,9 +21,11 @@ from regionplan.plan.model import (
     Responsibility,
     Role,
 )
-from regionplan.plan.nodes import Node, ScalarNode
-from regionplan.plan.periods import MAX_YEAR
+from regionplan.plan.nodes import Node, ScalarNode, SeqNode
+from regionplan.plan.periods import PLAN_YEARS
+from regionplan.plan.schema.metrics import MAX_WEIGHT
 from regionplan.plan.schema.reader import _CODE, _Reader
+from regionplan.plan.schema.template import _read_template
 
 
 def _read_meta(r: _Reader, node: Node) -> PlanMeta | None:
@@ -39,19 +41,23 @@ def _read_meta(r: _Reader, node: Node) -> PlanMeta | None:
             "adopted",
             "description",
             "source_document",
+            "template",
+            "allow_paths",
         ),
     )
     if f is None:
         return None
+    _read_template(r, f.get("template"), "the plan")
     period = r.mapping(f.get("period"), "plan period", required=("start", "end"))
     start = r.integer(period.get("start"), "plan period start") if period else None
     end = r.integer(period.get("end"), "plan period end") if period else None
+    first, last = PLAN_YEARS
     for year, what in ((start, "start"), (end, "end")):
-        if year is not None and not 1000 <= year <= MAX_YEAR:
+        if year is not None and not first <= year <= last:
             r.problem(
                 P.BAD_PERIOD,
-                f"the plan period {what} {year} is not a year",
-                f["period"].location,
+                f"the plan period {what} {year} is not a year from {first} to {last}",
+                period[what].location if period and what in period else f["period"].location,
                 hint="write years such as 2021 and 2030",
             )
     if start is not None and end is not None and end < start:
@@ -76,6 +82,9 @@ def _read_meta(r: _Reader, node: Node) -> PlanMeta | None:
         adopted=r.date(f.get("adopted"), "adoption date"),
         description=r.label(f.get("description"), "plan description"),
         source_document=r.text(f.get("source_document"), "source document"),
+        allow_paths=tuple(
+            t for n in r.seq(f.get("allow_paths"), "allow_paths") if (t := r.text(n, "allowed path"))
+        ),
         location=node.location,
     )
 
@@ -85,12 +94,22 @@ def _read_region(r: _Reader, node: Node) -> Region | None:
         node,
         "region",
         required=("id", "name", "municipalities"),
-        optional=("county", "description"),
+        optional=("county", "description", "template"),
     )
     if f is None:
         return None
+    _read_template(r, f.get("template"), "the region", names=True)
     members = []
-    for item in r.seq(f.get("municipalities"), "municipalities"):
+    listed = r.seq(f.get("municipalities"), "municipalities")
+    given = f.get("municipalities")
+    if not listed and (isinstance(given, SeqNode) or (isinstance(given, ScalarNode) and given.is_null)):
+        r.problem(
+            P.NO_MEMBERS,
+            "the region has no municipalities",
+            given.location,
+            hint="list the member municipalities, each with its id, name and codes",
+        )
+    for item in listed:
         m = r.mapping(item, "municipality", required=("id", "name", "codes"))
         if m is None:
             continue
@@ -137,9 +156,12 @@ def _read_region(r: _Reader, node: Node) -> Region | None:
 
 
 def _read_actor(r: _Reader, node: Node) -> Actor | None:
-    f = r.mapping(node, "actor", required=("id", "name"), optional=("kind", "municipality", "description"))
+    f = r.mapping(
+        node, "actor", required=("id", "name"), optional=("kind", "municipality", "description", "template")
+    )
     if f is None:
         return None
+    _read_template(r, f.get("template"), "an actor")
     return Actor(
         r.ident(f.get("id"), "actor id"),
         r.label(f.get("name"), "actor name"),
@@ -164,10 +186,12 @@ def _read_element(r: _Reader, node: Node) -> Element | None:
             "timing",
             "number",
             "notes",
+            "template",
         ),
     )
     if f is None:
         return None
+    _read_template(r, f.get("template"), "an element")
     contributions = []
     for c in r.seq(f.get("contributes_to"), "contributes_to"):
         if isinstance(c, ScalarNode):
@@ -179,6 +203,15 @@ def _read_element(r: _Reader, node: Node) -> Element | None:
         weight = r.number(cf.get("weight"), "contribution weight")
         if weight is not None and weight <= 0:
             r.problem(P.BAD_VALUE, "a contribution weight must be above 0", cf["weight"].location)
+        else:
+            weight = r.bounded(
+                weight,
+                cf.get("weight"),
+                "a contribution weight",
+                None,
+                MAX_WEIGHT,
+                "weights are relative: 1, 2, 0.5",
+            )
         contributions.append(
             Contribution(
                 r.text(cf.get("id"), "parent"),
@@ -204,7 +237,10 @@ def _read_element(r: _Reader, node: Node) -> Element | None:
         )
     kind = r.choice(f.get("kind"), "element kind", ElementKind)
     if kind is None:
-        return None
+        # A misspelt, empty or missing kind is reported once, above. The element stays, under
+        # a stand-in kind that draws no warning of its own, so what refers to it finds it; the
+        # error keeps the plan from loading, so the stand-in is never evaluated.
+        kind = ElementKind.FRAMEWORK_CONDITION if contributions else ElementKind.VISION
     return Element(
         id=r.ident(f.get("id"), "element id"),
         kind=kind,

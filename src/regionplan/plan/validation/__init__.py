@@ -13,9 +13,10 @@ metrics and derived expressions (:mod:`~regionplan.plan.validation.metrics`), ta
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
-from regionplan.errors import PluginError, Problem
+from regionplan.errors import Problem
 from regionplan.plan import problems as P
 from regionplan.plan.graph import GoalGraph
 from regionplan.plan.model import Plan
@@ -61,12 +62,16 @@ def _plugin_problems(plan: Plan, graph: GoalGraph, extensions: Any) -> list[Prob
     out: list[Problem] = []
     hook = extensions.pm.hook.regionplan_validate_plan
     for impl in hook.get_hookimpls():
-        try:
+        # a plugin that raises, or returns other than problems, is named with its package
+        plugin, what = impl.plugin_name, "regionplan_validate_plan"
+        with extensions.guard(plugin, what):
             found = impl.function(plan=plan, graph=graph)
-        except Exception as exc:
-            raise PluginError(f"plugin {impl.plugin_name!r} failed while validating: {exc}") from exc
+            if isinstance(found, Iterable) and not isinstance(found, str | bytes):
+                found = list(found)  # a generator runs as it is read
+        if found is not None and not isinstance(found, list):
+            raise extensions.fault(plugin, f"{what} returned {found!r:.80}, not a list of problems")
         for p in found or ():
             if not isinstance(p, Problem):
-                raise PluginError(f"plugin {impl.plugin_name!r} returned {p!r}, not a Problem")
+                raise extensions.fault(plugin, f"{what} returned {p!r:.80}, not a Problem")
             out.append(p)
     return out

@@ -83,10 +83,13 @@ def _check_metrics(plan: Plan, extensions: Any) -> list[Problem]:
                     )
                 )
                 continue
-            try:
+            # a checker that raises, or answers other than a list of messages, is a broken plugin
+            plugin = extensions.sources.plugin_of(spec.name)
+            what = f"the data source {spec.name!r} (check_query)"
+            with extensions.guard(plugin, what):
                 messages = extensions.sources.get(spec.name).check_query(spec.query)
-            except Exception as exc:  # a plugin's checker must not crash validation
-                messages = [f"the {spec.name} source could not check its query: {exc}"]
+            if not isinstance(messages, list | tuple) or not all(isinstance(x, str) for x in messages):
+                raise extensions.fault(plugin, f"{what} returned {messages!r:.80}, not a list of messages")
             for message in messages:
                 out.append(_err(P.SOURCE, f"the metric '{m.id}': {message}", spec.location or m.location))
         if m.projection_min_points < 3:

@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import attrs
 
-from regionplan.errors import PluginError, RenderError
+from regionplan.errors import RenderError
 
 if TYPE_CHECKING:
     from regionplan.evaluation.evaluator import Evaluation
@@ -120,11 +120,8 @@ def render(
     registry = ext.renderers
     if format not in registry:
         raise RenderError(registry.unknown_message(format).replace("no renderer", "no output format"))
-    try:
-        renderer: Renderer = registry.get(format)
-    except PluginError as exc:  # pragma: no cover - checked above
-        raise RenderError(str(exc)) from exc
     opts = options or RenderOptions()
     opts = attrs.evolve(opts, lang=lang or opts.lang, area=area or opts.area)
     report = build_report(evaluation, lang=opts.lang, area=opts.area, warnings=warnings)
-    return renderer.render(report, opts)
+    out: str | bytes = ext.run_renderer(format, report, opts)  # a plugin's fault named, its result checked
+    return out

@@ -1,8 +1,11 @@
 """The ``dot`` format: the goal graph for Graphviz, coloured by status.
 
 Edges point from a child to what it contributes to, labelled with their weight
-when it is not 1. Every id and label is a quoted, escaped DOT string, so plan
-text cannot end a string or start an HTML-like label.
+when it is not 1. A goal's node says how much of it is measured ("▼ Ikke i rute ·
+10 % målt"); a status with caveats (less than half measured, measured parts that
+disagree) is drawn white with a dashed border, never filled as a bare verdict.
+Every id and label is a quoted, escaped DOT string, so plan text cannot end a
+string or start an HTML-like label.
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ from collections.abc import Callable
 from typing import ClassVar
 
 from regionplan.markers import hookimpl
-from regionplan.report.model import Report, StatusView
+from regionplan.report.model import GoalBasis, Report, StatusView
 from regionplan.report.renderers import Renderer, RenderOptions
 
 __all__ = ["DotRenderer", "dot_string"]
@@ -34,11 +37,14 @@ def dot_string(text: str) -> str:
     return f'"{out}"'
 
 
-def _label(title: str, status: StatusView | None, kind_label: str) -> str:
+def _label(
+    title: str, status: StatusView | None, kind_label: str, basis: GoalBasis | None = None, *notes: str
+) -> str:
     head = f"{kind_label}: {title}" if kind_label else title
     if status is None:
         return head
-    return f"{head}\n{status.symbol} {status.label}"
+    coverage = f" · {basis.short}" if basis is not None else ""
+    return "\n".join([f"{head}\n{status.symbol} {status.label}{coverage}", *(n for n in notes if n)])
 
 
 def _wrap(text: str, width: int = 32) -> str:
@@ -76,10 +82,22 @@ class DotRenderer(Renderer):
             key = node.status.value if node.status else ""
             fill, border = COLOURS.get(key, COLOURS[""])
             shape = ", shape=note" if node.is_target else ""
-            label = _wrap(_label(node.label, node.status, "" if node.is_target else node.kind_label))
+            style = ""
+            if node.basis is not None and node.basis.caveats and node.status is not None:
+                fill, style = COLOURS[""][0], ', style="rounded,filled,dashed", penwidth=2'
+            label = _wrap(
+                _label(
+                    node.label,
+                    node.status,
+                    "" if node.is_target else node.kind_label,
+                    node.basis,
+                    node.latest,
+                    node.note,
+                )
+            )
             lines.append(
                 f"  {dot_string(node.id)} [label={dot_string(label)}, "
-                f'fillcolor="{fill}", color="{border}"{shape}];'
+                f'fillcolor="{fill}", color="{border}"{shape}{style}];'
             )
         for edge in report.diagram.edges:
             weight = "" if edge.weight == 1 else f" [label={dot_string(f'{edge.weight:g}')}]"

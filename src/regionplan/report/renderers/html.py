@@ -30,7 +30,7 @@ import markupsafe
 
 from regionplan.evaluation.explain import format_number
 from regionplan.markers import hookimpl
-from regionplan.report.model import ChartData, Report
+from regionplan.report.model import ChartData, ChartPoint, Report
 from regionplan.report.renderers import Renderer, RenderOptions
 from regionplan.report.words import WORDS
 
@@ -47,6 +47,7 @@ _OBSERVED = "#1f4e79"
 _TARGET = "#000000"
 _PATH = "#6b6b6b"
 _PROJECTION = "#8c510a"
+_SHOCK = "#b2182b"
 
 _EXTRA_WORDS = {
     "nb": {"skip": "Hopp til innholdet", "chart_table_period": "Periode", "generated_at": "Vurdert"},
@@ -135,7 +136,7 @@ def chart_svg(chart: ChartData, lang: str, *, element_id: str) -> str:
                 linewidth=1.2,
                 label=w["trajectory"],
             )
-            labels |= {p.time: p.period for p in chart.trajectory}
+            labels |= {p.time: _period(p) for p in chart.trajectory}
         proj = chart.projection
         if proj is not None and chart.latest is not None and proj.time is not None:
             xs = [chart.latest.time, proj.time]
@@ -158,9 +159,9 @@ def chart_svg(chart: ChartData, lang: str, *, element_id: str) -> str:
                 marker="D",
                 markevery=[1],
                 markersize=4,
-                label=w["projection"],
+                label=f"{w['projection']} ({w['indicative']})" if proj.indicative else w["projection"],
             )
-            labels[proj.time] = proj.deadline
+            labels[proj.time] = proj.deadline_text or proj.deadline
         if chart.history:
             ax.plot(
                 [p.time for p in chart.history],
@@ -171,7 +172,7 @@ def chart_svg(chart: ChartData, lang: str, *, element_id: str) -> str:
                 markersize=3.5,
                 label=w["history"],
             )
-            labels |= {p.time: p.period for p in chart.history}
+            labels |= {p.time: _period(p) for p in chart.history}
         if chart.baseline is not None:
             ax.plot(
                 [chart.baseline.time],
@@ -184,6 +185,18 @@ def chart_svg(chart: ChartData, lang: str, *, element_id: str) -> str:
                 markeredgewidth=1.5,
                 label=w["baseline"],
             )
+        if chart.shock is not None:
+            ax.plot(
+                [chart.shock.time],
+                [chart.shock.value],
+                linestyle="none",
+                marker="v",
+                markersize=8,
+                markerfacecolor="white",
+                markeredgecolor=_SHOCK,
+                markeredgewidth=1.5,
+                label=w["low_point"],
+            )
         if chart.goal is not None and chart.goal_time is not None:
             ax.plot(
                 [chart.goal_time],
@@ -194,7 +207,7 @@ def chart_svg(chart: ChartData, lang: str, *, element_id: str) -> str:
                 color=_TARGET,
                 label=w["goal"],
             )
-            labels[chart.goal_time] = chart.deadline
+            labels[chart.goal_time] = chart.deadline_text or chart.deadline
         if chart.latest is not None:
             ax.plot(
                 [chart.latest.time],
@@ -206,7 +219,7 @@ def chart_svg(chart: ChartData, lang: str, *, element_id: str) -> str:
                 markeredgecolor="white",
             )
             ax.annotate(
-                _mpl_text(f"{chart.latest.text} ({chart.latest.period})"),
+                _mpl_text(f"{chart.latest.text} ({_period(chart.latest)})"),
                 (chart.latest.time, chart.latest.value),
                 xytext=(6, 8),
                 textcoords="offset points",
@@ -249,6 +262,11 @@ def _tidy_svg(svg: str, element_id: str, title: str) -> str:
     return _SVG_OPEN.sub(opening, svg, count=1).strip()
 
 
+def _period(p: ChartPoint) -> str:
+    """A point's period as the reader's statistics office writes it."""
+    return p.period_text or p.period
+
+
 # -- the renderer -------------------------------------------------------------------------
 
 
@@ -256,9 +274,9 @@ def _chart_rows(chart: ChartData) -> list[dict[str, str]]:
     """The figures of a chart, one row per period: observed and target path."""
     rows: dict[float, dict[str, str]] = {}
     for p in chart.history:
-        rows.setdefault(p.time, {"period": p.period, "observed": "", "path": ""})["observed"] = p.text
+        rows.setdefault(p.time, {"period": _period(p), "observed": "", "path": ""})["observed"] = p.text
     for p in chart.trajectory:
-        rows.setdefault(p.time, {"period": p.period, "observed": "", "path": ""})["path"] = p.text
+        rows.setdefault(p.time, {"period": _period(p), "observed": "", "path": ""})["path"] = p.text
     return [rows[t] for t in sorted(rows)]
 
 

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable
 from typing import ClassVar
 
 from regionplan.markers import hookimpl
-from regionplan.report.model import ElementRef, Report, StatusView, TargetRow
+from regionplan.report.model import ElementRef, GoalBasis, Report, StatusView, TargetRow
 from regionplan.report.renderers import Renderer, RenderOptions
 
 __all__ = ["MarkdownRenderer", "md_escape", "mermaid_label"]
@@ -34,6 +34,9 @@ MERMAID_CLASSES: dict[str, str] = {
     "insufficient_data": "fill:#e0e0e0,stroke:#616161,color:#000000",
     "not_measured": "fill:#ffffff,stroke:#9e9e9e,color:#000000",
 }
+
+#: A goal's status with caveats (partly measured, mixed) is drawn neutral: white, dashed border.
+MERMAID_CAVEATED = "fill:#ffffff,stroke:{stroke},stroke-dasharray:5 3,color:#000000"
 
 
 def md_escape(text: str) -> str:
@@ -82,6 +85,18 @@ def _status(status: StatusView | None, report: Report) -> str:
     return f"{status.symbol} {status.label}"
 
 
+def _goal_status(status: StatusView | None, basis: GoalBasis | None, report: Report) -> str:
+    """A goal's status with its coverage and mix: "▼ Ikke i rute · 10 % målt · 1 nådd, 1 ikke i rute"."""
+    text = _status(status, report)
+    return f"{text} · {basis.short}" if basis is not None and basis.short else text
+
+
+def _caveats(basis: GoalBasis | None, report: Report) -> str:
+    if basis is None or not basis.caveat_texts:
+        return ""
+    return f". *{report.t('note')}: {'; '.join(basis.caveat_texts)}.*"
+
+
 def _table(heads: Iterable[str], rows: Iterable[Iterable[str]]) -> list[str]:
     heads = list(heads)
     out = ["| " + " | ".join(heads) + " |", "|" + "|".join("---" for _ in heads) + "|"]
@@ -104,9 +119,16 @@ class MarkdownRenderer(Renderer):
         if r.description:
             out += [e(r.description), ""]
 
-        out += [f"## {r.t('summary')}", ""]
-        for ref in r.headline:
-            out.append(f"- **{e(ref.kind_label)}: {e(ref.title)}** — {_status(ref.status, r)}")
+        out += [f"## {r.t('summary')}", "", e(r.rests_on), ""]
+        if r.stale_note:
+            out += [f"⚠ {e(r.stale_note)}", ""]
+        for i, ref in enumerate(r.headline):
+            out.append(
+                f"- **{e(ref.kind_label)}: {e(ref.title)}** — "
+                f"{_goal_status(ref.status, ref.basis, r)}{_caveats(ref.basis, r)}"
+            )
+            if i == 0:
+                out += [f"  - {line}" for line in self._parts(r, ref.id)]
         out += ["", r.t("summary_counts", n=r.n_targets) + ":", ""]
         out += _table(
             [r.t("status"), r.t("value")], [[_status(c.status, r), str(c.count)] for c in r.summary]
@@ -116,12 +138,25 @@ class MarkdownRenderer(Renderer):
         out += [f"## {r.t('targets')}", ""]
         if r.targets:
             out += _table(
-                [r.t(k) for k in ("status", "target", "baseline", "latest", "goal", "deadline", "progress")],
-                [self._target_cells(t) for t in r.targets],
+                [
+                    r.t(k)
+                    for k in (
+                        "status",
+                        "target",
+                        "baseline",
+                        "latest",
+                        "goal",
+                        "deadline",
+                        "progress",
+                        "projection",
+                    )
+                ],
+                [self._target_cells(t, r) for t in r.targets],
             )
             out.append("")
             for t in r.targets:
                 out += [f"### {e(t.title)}", "", f"**{_status(t.status, r)}.** {e(t.explanation)}", ""]
+                out += self._target_facts(t, r)
         else:
             out += [r.t("no_targets"), ""]
 
@@ -136,7 +171,7 @@ class MarkdownRenderer(Renderer):
                     [
                         e(el.number),
                         e(el.title),
-                        _status(el.status, r),
+                        _goal_status(el.status, el.basis, r),
                         ", ".join(f"{e(a.name)} ({a.role_label})" for a in el.responsible),
                         ", ".join(e(s.code) for s in el.sdgs),
                     ]
@@ -201,20 +236,85 @@ class MarkdownRenderer(Renderer):
         return "\n".join(out).rstrip("\n") + "\n"
 
     @staticmethod
-    def _target_cells(t: TargetRow) -> list[str]:
+    def _parts(r: Report, element_id: str) -> list[str]:
+        """The measured parts of a goal, with what each rests on (a target's sensitivity too)."""
+        nodes = {n.id: n for n in r.diagram.nodes}
+        rows = {t.id: t for t in r.targets}
+        out = []
+        for edge in r.diagram.edges:
+            n = nodes.get(edge.source)
+            if edge.target != element_id or n is None or n.status is None:
+                continue
+            line = f"{_status(n.status, r)} — {md_escape(n.kind_label)}: {md_escape(n.label)}"
+            t = rows.get(n.id)
+            if t is not None and t.latest is not None:
+                value = f"{t.latest.text} {md_escape(t.unit)}".rstrip()
+                line += f": {value} ({md_escape(t.latest.period_text)})"
+            if t is not None and t.sensitivity is not None:
+                line += f". {md_escape(t.sensitivity.short)}"
+            elif n.basis is not None:
+                line += f" ({md_escape(n.basis.short)})"
+            out.append(line)
+        return out
+
+    @staticmethod
+    def _target_cells(t: TargetRow, r: Report) -> list[str]:
         e = md_escape
-        base = f"{t.baseline.text} ({e(t.baseline.period)})" if t.baseline else "–"
-        latest = f"{t.latest.text} ({e(t.latest.period)})" if t.latest else "–"
+        base = f"{t.baseline.text} ({e(t.baseline.period_text)})" if t.baseline else "–"
+        if t.shock is not None:
+            base += f"; {r.t('low_point').lower()} {t.shock.text} ({e(t.shock.period_text)})"
+        latest = "–"
+        if t.latest is not None:
+            age = f" · {t.age.age_text}" if t.age else ""
+            stale = f", ⚠ {r.t('stale')}" if t.age and t.age.stale else ""
+            latest = f"{t.latest.text} ({e(t.latest.period_text)}{age}{stale})"
         goal = f"{t.goal_text} {e(t.unit)}" if t.goal is not None else "–"
+        progress = t.progress_text + (f" ({t.progress_note})" if t.progress_note else "")
+        projection = t.projection_note or "–"
+        if t.projection is not None:
+            p = t.projection
+            projection = p.text + (f" ({p.interval_text})" if p.interval_text else "")
+            projection += f", {r.t('indicative')}" if p.indicative else ""
         return [
             f"{t.status.symbol} {t.status.label}",
             e(t.title),
             base,
             latest,
             goal,
-            e(t.deadline) or "–",
-            t.progress_text,
+            e(t.deadline_text) or "–",
+            progress,
+            projection,
         ]
+
+    @staticmethod
+    def _target_facts(t: TargetRow, r: Report) -> list[str]:
+        """The age and origin of a target's data, and its verdict from earlier base periods."""
+        e = md_escape
+        facts = []
+        if t.age is not None:
+            stale = f" · ⚠ {e(t.age.stale_text)}" if t.age.stale else ""
+            facts.append(f"- {r.t('data_age')}: {e(t.age.period_text)} · {e(t.age.age_text)}{stale}")
+        if t.origin is not None and t.origin.delivered:
+            facts.append(f"- {r.t('data_origin')}: {e(t.origin.text)}")
+        out = [*facts, ""] if facts else []
+        s = t.sensitivity
+        if s is not None:
+            out += [f"{r.t('sensitivity')}: {e(s.verdict_text.lower())}", ""]
+            out += _table(
+                [r.t("base_period"), e(s.quantity_text[:1].upper() + s.quantity_text[1:]), r.t("status")],
+                [
+                    [
+                        f"**{e(row.period_text)}** ({e(row.note)})" if row.stated else e(row.period_text),
+                        row.value_text,
+                        _status(row.status, r),
+                    ]
+                    for row in s.rows
+                ],
+            )
+            out.append("")
+            if s.extreme_text:
+                out += [f"⚠ {e(s.extreme_text)}", ""]
+        return out
 
     @staticmethod
     def _ref_cells(ref: ElementRef, r: Report, *, role: bool = False) -> list[str]:
@@ -231,16 +331,28 @@ class MarkdownRenderer(Renderer):
         by_class: dict[str, list[str]] = {}
         for n in r.diagram.nodes:
             status = f"{n.status.symbol} {n.status.label}" if n.status else r.t("not_measured")
+            if n.basis is not None:
+                status += f" · {n.basis.short}"
             text = mermaid_label(f"{n.kind_label}: {n.label}") + "<br/>" + mermaid_label(status)
+            for note in (n.latest, n.note):
+                if note:
+                    text += "<br/>" + mermaid_label(note)
             shape = ('[/"', '"/]') if n.is_target else ('["', '"]')
             lines.append(f"  {ids[n.id]}{shape[0]}{text}{shape[1]}")
-            by_class.setdefault(n.status.value if n.status else "not_measured", []).append(ids[n.id])
+            cls = n.status.value if n.status else "not_measured"
+            if n.basis is not None and n.basis.caveats and n.status is not None:
+                cls += "_caveated"
+            by_class.setdefault(cls, []).append(ids[n.id])
         for edge in r.diagram.edges:
             if edge.source in ids and edge.target in ids:
                 arrow = "-->" if edge.weight == 1 else f'-->|"{mermaid_label(f"{edge.weight:g}")}"|'
                 lines.append(f"  {ids[edge.source]} {arrow} {ids[edge.target]}")
         for cls, style in MERMAID_CLASSES.items():
             lines.append(f"  classDef {cls} {style}")
+        for cls, style in MERMAID_CLASSES.items():
+            if f"{cls}_caveated" in by_class:
+                stroke = style.split("stroke:", 1)[1].split(",", 1)[0]
+                lines.append(f"  classDef {cls}_caveated {MERMAID_CAVEATED.format(stroke=stroke)}")
         for cls, members in by_class.items():
             lines.append(f"  class {','.join(members)} {cls}")
         return lines

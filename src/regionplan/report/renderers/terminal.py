@@ -1,20 +1,23 @@
 """The ``terminal`` format: plain text for ``regionplan evaluate``.
 
-A headline, a table of targets (status symbol and word, so it reads without
-colour), and the goal tree. Colours are ANSI codes and only with
-``RenderOptions(color=True)``: the caller knows whether it writes to a terminal.
-Control characters in plan text are dropped, so a plan cannot send escape
-sequences to the terminal.
+A headline with what each status rests on (coverage, mix, caveats, the newest
+figures), a table of targets (status symbol and word, so it reads without colour),
+per target the age and origin of its data and its verdict from earlier base
+periods, and the goal tree. Colours are ANSI codes and only with
+``RenderOptions(color=True)``: the caller knows whether it writes to a terminal; a
+status with caveats is never coloured as a bare verdict. Control characters in plan
+text are dropped, so a plan cannot send escape sequences to the terminal.
 """
 
 from __future__ import annotations
 
 import re
+import textwrap
 from collections.abc import Callable, Sequence, Set
 from typing import ClassVar
 
 from regionplan.markers import hookimpl
-from regionplan.report.model import DiagramNode, Report, StatusView, TreeNode
+from regionplan.report.model import DiagramNode, GoalBasis, Report, StatusView, TargetRow, TreeNode
 from regionplan.report.renderers import Renderer, RenderOptions
 
 __all__ = ["TerminalRenderer", "clean"]
@@ -63,6 +66,12 @@ class _Writer:
     def heading(self, text: str) -> None:
         self.out += ["", text, "-" * len(text)]
 
+    def wrap(self, text: str, indent: str) -> None:
+        """``text`` (plan text cleaned) wrapped to the width, every line indented."""
+        self.out += textwrap.wrap(
+            clean(text), self.width, initial_indent=indent, subsequent_indent=indent, break_on_hyphens=False
+        )
+
     def write(self) -> str:
         report, out = self.report, self.out
         title = clean(report.title)
@@ -72,12 +81,23 @@ class _Writer:
             clean(f"{report.area_name} · {report.subtitle}"),
             "",
         ]
+        self.wrap(report.rests_on, "")
+        if report.stale_note:
+            self.wrap(f"⚠ {report.stale_note}", "")
+        out.append("")
         for ref in report.headline:
-            out.append(f"{clean(ref.kind_label)}: {clean(ref.title)} — {self.status(ref.status)}")
+            out.append(f"{clean(ref.kind_label)}: {clean(ref.title)} — {self.status(ref.status, ref.basis)}")
+            if ref.basis is not None:
+                note = (
+                    f" {report.t('note')}: {'; '.join(ref.basis.caveat_texts)}." if ref.basis.caveats else ""
+                )
+                self.wrap(f"{ref.basis.short}.{note}", "  ")
         counts = ", ".join(f"{c.status.symbol} {c.status.label}: {c.count}" for c in report.summary)
         out.append(f"{report.t('summary_counts', n=report.n_targets)}: {counts}")
         self.heading(report.t("targets"))
         self.targets()
+        for t in report.targets:
+            self.details(t)
         self.heading(report.t("goal_graph"))
         for i, root in enumerate(report.diagram.tree):
             self.tree(root, "", i == len(report.diagram.tree) - 1, True)
@@ -97,9 +117,9 @@ class _Writer:
                 [
                     f"{t.status.symbol} {t.status.label}",
                     clean(t.title),
-                    f"{t.latest.text} ({clean(t.latest.period)})" if t.latest else "–",
+                    self.latest(t),
                     f"{t.goal_text} {clean(t.unit)}" if t.goal is not None else "–",
-                    clean(t.deadline) or "–",
+                    clean(t.deadline_text) or "–",
                 ],
             )
             for t in report.targets
@@ -108,8 +128,8 @@ class _Writer:
             self.out.append(report.t("no_targets"))
             return
         heads = [report.t(k) for k in ("status", "target", "latest", "goal", "deadline")]
-        widths = [max(len(heads[i]), *(len(cells[i]) for _, cells in rows)) for i in range(5)]
-        room = self.width - sum(widths) + widths[1] - 2 * 4
+        widths = [max(len(heads[i]), *(len(cells[i]) for _, cells in rows)) for i in range(len(heads))]
+        room = self.width - sum(widths) + widths[1] - 2 * (len(heads) - 1)
         widths[1] = max(12, min(widths[1], room))
         self.out.append(_line(heads, widths))
         self.out.append("  ".join("-" * w for w in widths))
@@ -118,10 +138,62 @@ class _Writer:
             line = _line(cells, widths, right={2, 3}).rstrip()
             self.out.append(self.paint(line, status))
 
-    def status(self, status: StatusView | None) -> str:
+    def latest(self, t: TargetRow) -> str:
+        """The latest value with its period, marked ⚠ when newer figures are missing."""
+        if t.latest is None:
+            return "–"
+        stale = " ⚠" if t.age is not None and t.age.stale else ""
+        return f"{t.latest.text} ({clean(t.latest.period_text)}){stale}"
+
+    def details(self, t: TargetRow) -> None:
+        """What a target's status rests on: its data's age and origin, projection, baseline."""
+        r, e = self.report, clean
+        self.out.append("")
+        self.out.append(f"{self.status(t.status)}  {e(t.title)}")
+        parts = []
+        if t.baseline is not None:
+            parts.append(f"{r.t('baseline')} {t.baseline.text} ({e(t.baseline.period_text)})")
+        if t.shock is not None:
+            parts.append(f"{r.t('low_point').lower()} {t.shock.text} ({e(t.shock.period_text)})")
+        if t.progress is not None:
+            note = f" ({t.progress_note})" if t.progress_note else ""
+            parts.append(f"{r.t('progress').lower()} {t.progress_text}{note}")
+        if t.projection is not None:
+            p = t.projection
+            text = f"{r.t('projection').lower()} {p.text} ({e(p.deadline_text)})"
+            text += f", {r.t('indicative')}" if p.indicative else ""
+            parts.append(text)
+        elif t.projection_note:
+            parts.append(t.projection_note)
+        if parts:
+            self.wrap(" · ".join(parts), "    ")
+        if t.age is not None:
+            stale = f" · ⚠ {t.age.stale_text}" if t.age.stale else ""
+            self.wrap(f"{r.t('data_age')}: {t.age.period_text} · {t.age.age_text}{stale}", "    ")
+        if t.origin is not None and t.origin.delivered:
+            self.wrap(f"{r.t('data_origin')}: {t.origin.text}", "    ")
+        elif t.missing:
+            self.wrap(f"{r.t('missing')}: {'; '.join(t.missing)}", "    ")
+        s = t.sensitivity
+        if s is not None:
+            self.wrap(f"{r.t('sensitivity')}: {s.verdict_text.lower()}", "    ")
+            label = [f"{row.period_text}{f' ({row.note})' if row.note else ''}" for row in s.rows]
+            lw = max(len(x) for x in label)
+            vw = max(len(row.value_text) for row in s.rows)
+            for text, row in zip(label, s.rows, strict=True):
+                self.out.append(
+                    f"      {clean(text).ljust(lw)}  {clean(row.value_text).rjust(vw)}  {self.status(row.status)}"
+                )
+            if s.extreme_text:
+                self.wrap(f"⚠ {s.extreme_text}", "    ")
+
+    def status(self, status: StatusView | None, basis: GoalBasis | None = None) -> str:
         if status is None:
             return f"– {self.report.t('not_measured')}"
-        return self.paint(f"{status.symbol} {status.label}", status)
+        text = f"{status.symbol} {status.label}"
+        if basis is not None and basis.caveats:
+            return text  # a status with caveats is not painted as a bare verdict
+        return self.paint(text, status)
 
     def paint(self, text: str, status: StatusView) -> str:
         if not self.color:
@@ -135,8 +207,11 @@ class _Writer:
         if node.repeated:
             label += f" {self.report.t('repeated')}"
         plain_status = f"{n.status.symbol} {n.status.label}" if n.status else self.report.t("not_measured")
-        room = self.width - len(prefix) - len(branch) - len(plain_status) - 4
-        self.out.append(f"{prefix}{branch}{_cut(label, max(room, 12))}  {self.status(n.status)}")
+        coverage = f" · {n.basis.coverage_text}" if n.basis is not None else ""
+        room = self.width - len(prefix) - len(branch) - len(plain_status) - len(coverage) - 4
+        self.out.append(
+            f"{prefix}{branch}{_cut(label, max(room, 12))}  {self.status(n.status, n.basis)}{coverage}"
+        )
         child_prefix = prefix if root else prefix + ("   " if last else "│  ")
         for i, child in enumerate(node.children):
             self.tree(child, child_prefix, i == len(node.children) - 1, False)

@@ -30,14 +30,23 @@ from typing import Any, ClassVar
 
 import attrs
 
-from regionplan.data.series import Observations, Provenance
-from regionplan.data.sources import DataSource, SourceRequest, parse_retrieved
+from regionplan.data.series import Observations, Provenance, first_impossible, impossible_value, is_count
+from regionplan.data.sources import (
+    DataSource,
+    FailureKind,
+    QueryKey,
+    SourceFailed,
+    SourceRequest,
+    parse_retrieved,
+    refused_file,
+)
 from regionplan.data.sources.jsonstat.dataset import Dimension, JsonStatDataset, JsonStatStructure, _preview
 from regionplan.data.sources.jsonstat.decode import decode_jsonstat
 from regionplan.data.sources.jsonstat.parse import parse_jsonstat, parse_jsonstat_structure
 from regionplan.data.sources.jsonstat.units import resolve_unit
 from regionplan.errors import DataSourceError
 from regionplan.markers import hookimpl
+from regionplan.plan.safefiles import FileRefusal, RefusedFile, bad_text, data_file_limit, read_bytes
 
 __all__ = [
     "Dimension",
@@ -78,6 +87,43 @@ class JsonStatFileSource(DataSource):
         "credit",
         "licence",
         "retrieved",
+    )
+    query_keys: ClassVar[tuple[QueryKey, ...]] = (
+        QueryKey("path", "text", "the JSON-stat 2.0 file, relative to the plan's folder", required=True),
+        QueryKey(
+            "contents",
+            "text",
+            "the category of the metric dimension to read",
+            default="its only category (needed when it has several)",
+        ),
+        QueryKey(
+            "select", "mapping", "``{dimension: code}`` for every other dimension with several categories"
+        ),
+        QueryKey(
+            "area_dimension",
+            "text",
+            "the id of the area dimension",
+            default="the dimension with the geo role",
+        ),
+        QueryKey(
+            "time_dimension",
+            "text",
+            "the id of the time dimension",
+            default="the dimension with the time role",
+        ),
+        QueryKey("area", "text", "a fixed area code, for a dataset without an area dimension"),
+        QueryKey("unit", "text", "the unit of the values", default="the unit the file gives"),
+        QueryKey(
+            "table", "text", "the table's name or number, for the provenance", default="the file's name"
+        ),
+        QueryKey(
+            "credit",
+            "text",
+            "the credit line to print with the figures",
+            default="``Kilde: SOURCE`` from the file",
+        ),
+        QueryKey("licence", "text", "the data's licence"),
+        QueryKey("retrieved", "date", "the day the file's figures were fetched (``2024-03-01``)"),
     )
 
     @classmethod
@@ -138,8 +184,8 @@ class JsonStatFileSource(DataSource):
                 area=query.get("area"),
                 provenance=prov,
             )
-        except DataSourceError as exc:
-            raise DataSourceError(f"{path}: {exc}") from None
+        except DataSourceError as exc:  # keeps its kind: an impossible value is no malformed file
+            raise SourceFailed.wrap(exc, f"{path}: {exc}") from None
         if len(batches) != 1:
             assert metric_dim is not None
             msg = (
@@ -152,19 +198,33 @@ class JsonStatFileSource(DataSource):
             unit = resolve_unit(query["unit"]) if query.get("unit") else resolve_unit(batch.unit)
         except DataSourceError as exc:
             raise DataSourceError(f"{path}: {exc}") from None
+        counted = unit or request.unit  # a count (persons, jobs...) is never below zero
+        if is_count(counted) and (i := first_impossible(batch.values, counted)) is not None:
+            where = f"area {batch.areas[i]!r}, period {batch.periods[i]!r}"
+            msg = f"{path}: {where}: {impossible_value(batch.values[i], counted)}"
+            raise SourceFailed(msg, FailureKind.IMPOSSIBLE_VALUE)
         return attrs.evolve(batch, unit=unit)
 
 
 def _read_json(path: Path) -> Any:
+    """A JSON file's document: a regular file within the limit of data files, UTF-8 text."""
     try:
-        with open(path, encoding="utf-8") as fh:
-            return json.load(fh)
-    except FileNotFoundError:
-        raise DataSourceError(f"no file {path}") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise DataSourceError(f"cannot read {path}: {exc}") from None
+        data = read_bytes(path, data_file_limit())
+    except RefusedFile as exc:
+        if exc.reason is FileRefusal.MISSING:
+            raise SourceFailed(f"no file {path}", FailureKind.FILE_MISSING) from None
+        raise refused_file(exc, str(path)) from None
+    if (bad := bad_text(data, "utf-8", nul=False)) is not None and bad.byte is not None:
+        looks = f"; it looks like {bad.looks_like}" if bad.looks_like else ""
+        msg = f"{path}:{bad.line}:{bad.column}: cannot read the file as UTF-8 (the byte 0x{bad.byte:02X}){looks}"
+        raise SourceFailed(msg, FailureKind.INVALID)
+    try:
+        return json.loads(data.decode("utf-8-sig"))
     except json.JSONDecodeError as exc:
-        raise DataSourceError(f"{path} is not valid JSON: {exc}") from None
+        msg = f"{path}:{exc.lineno}:{exc.colno}: not valid JSON: {exc.msg}"
+        raise SourceFailed(msg, FailureKind.INVALID) from None
+    except RecursionError:
+        raise SourceFailed(f"{path} is not valid JSON: nested too deeply", FailureKind.INVALID) from None
 
 
 def _describe(query: Mapping[str, Any]) -> str:

@@ -37,6 +37,12 @@ class Dimension:
     labels: tuple[str, ...]
     units: Mapping[str, str] = attrs.field(factory=dict)
     extension: Mapping[str, Any] = attrs.field(factory=dict)
+    # Code -> index, built once: looking codes up in the tuple made selecting every
+    # category of a dimension quadratic in its size.
+    _index: Mapping[str, int] = attrs.field(init=False, repr=False, eq=False, hash=False)
+
+    def __attrs_post_init__(self) -> None:
+        object.__setattr__(self, "_index", {c: i for i, c in enumerate(self.codes)})
 
     def position(self, code: str) -> int:
         """The index of a category code.
@@ -45,10 +51,14 @@ class Dimension:
             DataSourceError: the dimension has no such category.
         """
         try:
-            return self.codes.index(code)
-        except ValueError:
+            return self._index[code]
+        except KeyError:
             msg = f"dimension {self.id!r} has no category {code!r} (it has: {_preview(self.codes)})"
             raise DataSourceError(msg) from None
+
+    def __contains__(self, code: object) -> bool:
+        """Whether ``code`` is one of the dimension's categories (a dictionary lookup)."""
+        return code in self._index
 
 
 @attrs.frozen

@@ -95,11 +95,11 @@ def decode_jsonstat(
         codes = [chosen] if isinstance(chosen, str) else list(chosen or dim.codes)
         if chosen is not None and not codes:
             raise DataSourceError(f"the filter on dimension {dim_id!r} keeps no category")
-        positions = [dim.position(c) for c in codes]
-        if dim_id not in keep and dim_id not in summed and len(positions) != 1:
-            msg = f"dimension {dim_id!r} has {len(positions)} categories ({_preview(codes)}); choose one"
+        if dim_id not in keep and dim_id not in summed and len(codes) != 1:
+            msg = f"dimension {dim_id!r} has {len(codes)} categories ({_preview(codes)}); choose one"
             raise DataSourceError(msg)
-        values = np.take(values, positions, axis=axis)
+        if chosen is not None:  # every category kept needs no copy
+            values = np.take(values, [dim.position(c) for c in codes], axis=axis)
         kept_codes[dim_id] = tuple(codes)
     # Add up summed dimensions and drop the (now single) others.
     order = [d for d in (metric_dim, area_dim, time_dim) if d is not None]

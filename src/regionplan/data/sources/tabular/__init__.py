@@ -59,7 +59,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from regionplan.data.series import Observations
-from regionplan.data.sources import DataSource, SourceContext, SourceRequest
+from regionplan.data.sources import DataSource, QueryKey, SourceContext, SourceRequest
 from regionplan.data.sources.tabular.query import (
     _COMMON_KEYS,
     TabularQuery,
@@ -73,6 +73,47 @@ from regionplan.errors import DataSourceError
 from regionplan.markers import hookimpl
 
 __all__ = ["CsvSource", "ExcelSource", "Table", "TabularQuery", "query_text", "read_csv", "read_excel"]
+
+
+#: The query keys both sources take, for the reference.
+_QUERY_KEYS: tuple[QueryKey, ...] = (
+    QueryKey("path", "text", "the file, relative to the plan's folder", required=True),
+    QueryKey(
+        "columns",
+        "mapping",
+        "``{area: COLUMN, period: COLUMN, value: COLUMN}``: the columns of the area code, "
+        "the period label and the value",
+        required=True,
+    ),
+    QueryKey(
+        "filter",
+        "mapping",
+        "``{COLUMN: VALUE}`` or ``{COLUMN: [VALUE, ...]}``: the rows to keep; cells are compared as text",
+        default="every row",
+    ),
+    QueryKey("unit", "text", "the unit of the values", default="the metric's unit"),
+    QueryKey("unit_column", "text", "a column holding each row's unit; the rows kept must share one unit"),
+    QueryKey("decimal", "text", '``"."`` or ``","`` (Norwegian files)', default='``"."``'),
+    QueryKey(
+        "thousands",
+        "text",
+        'a thousands separator to accept: ``" "`` (any space, no-break spaces included), '
+        '``"."``, ``","`` or ``"\'"``; digits must then be grouped by three',
+        default="none",
+    ),
+    QueryKey(
+        "missing",
+        "list of texts",
+        'the cell texts that mean "no value" and become NaN; Statistics Norway writes '
+        '``".."``, ``":"`` and ``"."``',
+        default='``[""]``',
+    ),
+    QueryKey("table", "text", "the table's name or number, for the provenance", default="the file's name"),
+    QueryKey("credit", "text", "the credit line to print with the figures"),
+    QueryKey("licence", "text", "the data's licence (``CC BY 4.0``)"),
+    QueryKey("note", "text", "a note for readers"),
+    QueryKey("retrieved", "date", "the day the file's figures were fetched (``2024-03-01``)"),
+)
 
 
 class _TabularSource(DataSource):
@@ -119,17 +160,26 @@ class _TabularSource(DataSource):
             msg = f"metric {request.metric!r}: " + "; ".join(problems)
             raise DataSourceError(msg)
         q = TabularQuery.from_query(request.query)
-        return observations(self.table(request.query), q, self.name, request.query)
+        return observations(
+            self.table(request.query), q, self.name, request.query, unit=request.unit, members=request.areas
+        )
 
     def close(self) -> None:
         self._tables.clear()
 
 
 class CsvSource(_TabularSource):
-    """Tidy CSV files (``name: csv``); see the module's documentation for the query."""
+    """Tidy CSV files (``name: csv``): one observation per row, its columns mapped by the query."""
 
     name: ClassVar[str] = "csv"
     optional_keys: ClassVar[tuple[str, ...] | None] = (*_COMMON_KEYS, "encoding", "delimiter")
+    query_keys: ClassVar[tuple[QueryKey, ...]] = (
+        *_QUERY_KEYS,
+        QueryKey(
+            "encoding", "text", "the file's encoding", default="``utf-8-sig`` (UTF-8, with or without a BOM)"
+        ),
+        QueryKey("delimiter", "text", 'the character between cells (``";"``)', default='``","``'),
+    )
 
     @classmethod
     def _check_own(cls, query: Mapping[str, Any]) -> list[str]:
@@ -174,6 +224,13 @@ class ExcelSource(_TabularSource):
 
     name: ClassVar[str] = "excel"
     optional_keys: ClassVar[tuple[str, ...] | None] = (*_COMMON_KEYS, "sheet", "header_row")
+    query_keys: ClassVar[tuple[QueryKey, ...]] = (
+        *_QUERY_KEYS,
+        QueryKey(
+            "sheet", "text or number", "the sheet, by name or number (1 for the first)", default="the first"
+        ),
+        QueryKey("header_row", "number", "the row of the column names", default="1"),
+    )
 
     @classmethod
     def _check_own(cls, query: Mapping[str, Any]) -> list[str]:

@@ -16,7 +16,12 @@ from typing import Any
 
 import attrs
 
-__all__ = ["NumberFormat"]
+__all__ = ["NotFinite", "NumberFormat"]
+
+
+class NotFinite(ValueError):
+    """A cell written as a number that no statistic can be: ``1e400`` is infinite as a float."""
+
 
 _DECIMALS = (".", ",")
 _SPACES = " \u00a0\u202f\u2009"
@@ -60,6 +65,8 @@ class NumberFormat:
                 msg += ' (if the file writes decimal commas, add decimal: ",")'
             elif t in {"..", ":", ".", "-", "x"}:
                 msg += f" (if {t!r} marks a missing value, add it to missing)"
+            elif t.lower().lstrip("+-") in {"nan", "inf", "infinity"}:
+                msg += f" (a value is a finite number; if {t!r} marks a missing value, add it to missing)"
             elif self.thousands is None and re.fullmatch(r"[+\-]?\d{1,3}(?:[ \u00a0.,']\d{3})+", t):
                 msg += " (if the file groups thousands, say how with thousands)"
             raise ValueError(msg)
@@ -69,7 +76,7 @@ class NumberFormat:
         t = t.replace(_MINUS, "-")
         if self.decimal != ".":
             t = t.replace(self.decimal, ".")
-        return float(t)
+        return _finite(float(t), text)
 
     def value(self, cell: Any) -> float:
         """A cell (text, number or empty) as a float."""
@@ -79,8 +86,19 @@ class NumberFormat:
             msg = f"not a number: {cell!r}"
             raise ValueError(msg)
         if isinstance(cell, int | float):
-            return float(cell)
+            try:
+                return _finite(float(cell), cell)
+            except OverflowError:  # an integer beyond any float (its digits may be too many to show)
+                raise NotFinite("not a finite number: an integer too large for any float") from None
         return self.parse(str(cell))
+
+
+def _finite(value: float, cell: Any) -> float:
+    """``value``, unless it is infinite (a missing value stays ``NaN``)."""
+    if math.isinf(value):
+        msg = f"not a finite number: {cell!r}"
+        raise NotFinite(msg)
+    return value
 
 
 def _label(cell: Any) -> str:

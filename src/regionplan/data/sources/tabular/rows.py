@@ -2,32 +2,58 @@
 
 :func:`observations` maps the query's columns, keeps the rows its filter accepts,
 reads their values and refuses two rows with the same area and period, naming their
-lines and the columns a filter could tell them apart by.
+lines and the columns a filter could tell them apart by. It refuses as well, naming the
+line, a value no statistic can have (infinite, or a count below zero) and a period label
+that is none, and names the codes of a file that holds none of the region's.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
 
-from regionplan.data.series import Observations, Provenance
-from regionplan.data.sources.tabular.cells import _label
+from regionplan.data.attempts import FailureKind
+from regionplan.data.series import (
+    Observations,
+    Provenance,
+    first_impossible,
+    impossible_value,
+    is_count,
+    period_problem,
+)
+from regionplan.data.sources import SourceFailed
+from regionplan.data.sources.tabular.cells import NotFinite, _label
 from regionplan.data.sources.tabular.query import TabularQuery, query_text
 from regionplan.data.sources.tabular.table import Table, _did_you_mean
 from regionplan.errors import DataSourceError
+from regionplan.plan.periods import parse_period
 
 __all__ = ["observations"]
 
 
-def observations(table: Table, q: TabularQuery, source: str, query: Mapping[str, Any]) -> Observations:
+def observations(
+    table: Table,
+    q: TabularQuery,
+    source: str,
+    query: Mapping[str, Any],
+    *,
+    unit: str = "",
+    members: Sequence[str] = (),
+) -> Observations:
     """Map, filter and check a table's rows; build the batch with its provenance.
+
+    Args:
+        unit: the metric's unit, for values whose query names none: counts cannot be negative.
+        members: the region's member codes (every vintage): the rows must hold one of them.
 
     Raises:
         DataSourceError: a mapped or filtered column is missing, a filter value never
             occurs, a cell is unreadable, two rows share an area and period, or the
             rows kept hold several units.
+        SourceFailed: a value is impossible (infinite, a negative count), a period label
+            is no period, or no area code is one of the region's.
     """
     area_col = table.column(q.area, "columns.area")
     period_col = table.column(q.period, "columns.period")
@@ -63,7 +89,8 @@ def observations(table: Table, q: TabularQuery, source: str, query: Mapping[str,
             values[n] = q.numbers.value(table.cell(i, value_col))
         except ValueError as exc:
             msg = f"{table.at(i)}: column {q.value!r}: {exc}"
-            raise DataSourceError(msg) from None
+            kind = FailureKind.IMPOSSIBLE_VALUE if isinstance(exc, NotFinite) else FailureKind.INVALID
+            raise SourceFailed(msg, kind) from None
         if unit_col is not None:
             row_unit = _label(table.cell(i, unit_col))
             if not row_unit:
@@ -88,6 +115,9 @@ def observations(table: Table, q: TabularQuery, source: str, query: Mapping[str,
     if duplicates:
         raise DataSourceError(_duplicate_message(table, q, keep, duplicates, area_col, period_col))
     batch_unit = next(iter(units)) if units else q.unit
+    _check_labels(table, q, keep, periods)
+    _check_counts(table, q, keep, values, batch_unit or unit)
+    _check_areas(table, q, areas, members)
     provenance = Provenance(
         source=source,
         table=q.table or table.path.name,
@@ -100,6 +130,59 @@ def observations(table: Table, q: TabularQuery, source: str, query: Mapping[str,
         notes=q.note,
     )
     return Observations(areas, periods, values, batch_unit, provenance)
+
+
+def _check_labels(table: Table, q: TabularQuery, keep: list[int], periods: list[str]) -> None:
+    """Every period label is one :func:`~regionplan.plan.periods.parse_period` reads."""
+    seen: set[str] = set()
+    for n, label in enumerate(periods):
+        if label in seen:
+            continue
+        seen.add(label)
+        try:
+            why = period_problem(parse_period(label))
+            problem = None if why is None else f"the period {label!r}: {why}"
+        except ValueError:
+            problem = f"{label!r} is no period label (write 2020, 2020Q4, 2020-05 or 2020-01-01)"
+        if problem is not None:
+            msg = f"{table.at(keep[n])}: column {q.period!r}: {problem}"
+            raise SourceFailed(msg, FailureKind.INVALID)
+
+
+def _check_counts(
+    table: Table, q: TabularQuery, keep: list[int], values: np.ndarray, unit: str | None
+) -> None:
+    """A count (persons, jobs, enterprises...) is never below zero."""
+    if is_count(unit) and (n := first_impossible(values, unit)) is not None:
+        msg = f"{table.at(keep[n])}: column {q.value!r}: {impossible_value(values[n], unit)}"
+        raise SourceFailed(msg, FailureKind.IMPOSSIBLE_VALUE)
+
+
+def _check_areas(table: Table, q: TabularQuery, areas: list[str], members: Sequence[str]) -> None:
+    """Rows of municipality codes must hold at least one of the region's.
+
+    Rows for the region as a whole (``region``, or its id) are not codes: with any of them,
+    the file may well hold nothing else.
+    """
+    found = sorted(set(areas))
+    if not members or not found or not all(a.isdigit() for a in found):
+        return
+    wanted = set(members)
+    if wanted.intersection(found):
+        return
+    msg = (
+        f"{table.label}: column {q.area!r} holds none of the region's municipality codes: "
+        f"it holds {_some(found)}; the region's are {_some(sorted(wanted))}"
+    )
+    lost = sorted(a for a in found if a.zfill(4) in wanted and a != a.zfill(4))
+    if lost:
+        msg += f" (have the codes lost a leading zero? {lost[0]!r} is {lost[0].zfill(4)!r})"
+    raise SourceFailed(msg, FailureKind.MISSING_AREAS)
+
+
+def _some(codes: Sequence[str], most: int = 12) -> str:
+    shown = ", ".join(codes[:most])
+    return shown + (f" and {len(codes) - most} more" if len(codes) > most else "")
 
 
 def _duplicate_message(

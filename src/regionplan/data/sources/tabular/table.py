@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import difflib
+import io
 import os
 from collections.abc import Sequence
 from pathlib import Path
@@ -17,8 +18,18 @@ from typing import Any
 
 import attrs
 
+from regionplan.data.sources import refused_file
 from regionplan.data.sources.tabular.cells import _label
 from regionplan.errors import DataSourceError
+from regionplan.plan.safefiles import (
+    RefusedFile,
+    SizeLimit,
+    bad_text,
+    check_regular,
+    data_file_limit,
+    open_regular,
+    read_bytes,
+)
 
 __all__ = ["Table", "read_csv", "read_excel"]
 
@@ -92,18 +103,31 @@ class Table:
 
 
 def _stat(path: Path, shown: str) -> os.stat_result:
+    """The file's status; refused (a :class:`~regionplan.data.sources.SourceFailed`) unless it
+    is a regular file within the size limit of data files."""
     try:
-        st = path.stat()
-    except FileNotFoundError:
-        msg = f"{shown}: no such file (looked for {path})"
-        raise DataSourceError(msg) from None
-    except OSError as exc:
-        msg = f"{shown}: cannot read the file: {exc.strerror or exc}"
-        raise DataSourceError(msg) from None
-    if not path.is_file():
-        msg = f"{shown}: not a file ({path})"
-        raise DataSourceError(msg)
-    return st
+        return check_regular(path, data_file_limit())
+    except RefusedFile as exc:
+        raise refused_file(exc, shown) from None
+
+
+_ENCODING_NAMES = {"UTF-16": "utf-16", "UTF-32": "utf-32"}
+
+
+def _undecodable(path: Path, label: str, encoding: str, limit: SizeLimit) -> str:
+    """Where a file stops being text in ``encoding`` (file:line:column), and what it looks like."""
+    try:
+        bad = bad_text(read_bytes(path, limit), encoding, nul=False)
+    except RefusedFile:
+        bad = None
+    if bad is None or bad.byte is None:
+        return f"{label}: cannot read the file as {encoding}; name its encoding, e.g. encoding: cp1252"
+    name = _ENCODING_NAMES.get(bad.looks_like, "cp1252")
+    looks = f"; it looks like {bad.looks_like}" if bad.looks_like else ""
+    return (
+        f"{label}:{bad.line}:{bad.column}: cannot read the file as {encoding} "
+        f"(the byte 0x{bad.byte:02X}){looks}; name its encoding (encoding: {name}) or save it as UTF-8"
+    )
 
 
 def _mtime(st: os.stat_result) -> dt.datetime:
@@ -117,11 +141,12 @@ def read_csv(path: Path, *, encoding: str, delimiter: str, label: str) -> Table:
         DataSourceError: the file is missing, cannot be decoded, or is no CSV.
     """
     st = _stat(path, label)
+    limit = data_file_limit()
     rows: list[Sequence[Any]] = []
     lines: list[int] = []
     header: tuple[str, ...] | None = None
     try:
-        with path.open(encoding=encoding, newline="") as handle:
+        with open_regular(path, limit) as raw, io.TextIOWrapper(raw, encoding=encoding, newline="") as handle:
             reader = csv.reader(handle, delimiter=delimiter, strict=True)
             previous = 0
             for record in reader:
@@ -134,12 +159,10 @@ def read_csv(path: Path, *, encoding: str, delimiter: str, label: str) -> Table:
                     continue
                 rows.append(record)
                 lines.append(start)
-    except UnicodeDecodeError as exc:
-        msg = (
-            f"{label}: cannot read the file as {encoding} (byte {exc.start}); "
-            f"name its encoding, e.g. encoding: cp1252"
-        )
-        raise DataSourceError(msg) from None
+    except RefusedFile as exc:
+        raise refused_file(exc, label) from None
+    except UnicodeDecodeError:
+        raise DataSourceError(_undecodable(path, label, encoding, limit)) from None
     except csv.Error as exc:
         msg = f"{label}:{previous + 1}: not valid CSV: {exc}"
         raise DataSourceError(msg) from None
@@ -166,7 +189,30 @@ def read_excel(path: Path, *, sheet: str | int | None, header_row: int, label: s
         msg = f'{label}: reading Excel files needs openpyxl; install it with: pip install "regionplan[excel]"'
         raise DataSourceError(msg) from None
     try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        handle = open_regular(path, data_file_limit())
+    except RefusedFile as exc:
+        raise refused_file(exc, label) from None
+    with handle:
+        try:
+            return _read_sheet(openpyxl, handle, st, path, sheet=sheet, header_row=header_row, label=label)
+        except RefusedFile as exc:  # the file grew past the limit while it was read
+            raise refused_file(exc, label) from None
+
+
+def _read_sheet(
+    openpyxl: Any,
+    handle: Any,
+    st: os.stat_result,
+    path: Path,
+    *,
+    sheet: str | int | None,
+    header_row: int,
+    label: str,
+) -> Table:
+    try:
+        book = openpyxl.load_workbook(handle, read_only=True, data_only=True)
+    except RefusedFile as exc:
+        raise refused_file(exc, label) from None
     except Exception as exc:  # openpyxl raises zipfile, KeyError and its own errors
         msg = f"{label}: not an Excel workbook (.xlsx) that openpyxl can read: {exc}"
         raise DataSourceError(msg) from None

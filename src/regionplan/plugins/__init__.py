@@ -9,12 +9,19 @@ an empty value loads none, ``"ssb,myregion"`` loads those names only.
 :class:`Extensions` collects what the plugins register (units, loaders, sources,
 renderers, projections, policies), refusing duplicate names and remembering who
 registered what.
+
+A plugin that raises, or returns what its contract does not allow, is reported as a
+:class:`~regionplan.errors.PluginError` that names it and the package it came from:
+:meth:`Extensions.guard` wraps a call, :meth:`Extensions.fault` builds the error
+(:mod:`regionplan.plugins.faults`). The stages call plugins through these (they receive
+the extensions as an argument), so the plugin at fault is named wherever it is called.
 """
 
 from __future__ import annotations
 
 import difflib
 import importlib
+import importlib.metadata
 import os
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, Generic, TypeVar
@@ -23,7 +30,8 @@ import attrs
 import pluggy
 
 from regionplan import hookspecs
-from regionplan.errors import PluginError
+from regionplan.errors import PluginError, UnitDefinitionError
+from regionplan.plugins.faults import PluginCalls, _kind, _said
 
 __all__ = [
     "DEFAULT_PLUGINS",
@@ -33,6 +41,8 @@ __all__ = [
     "Registry",
     "default_extensions",
     "make_plugin_manager",
+    "reset_default_extensions",
+    "set_default_extensions",
 ]
 
 ENTRYPOINT_GROUP = "regionplan"
@@ -44,6 +54,7 @@ DEFAULT_PLUGINS: tuple[str, ...] = (
     "regionplan.data.sources.tabular",
     "regionplan.data.sources.jsonstat",
     "regionplan.data.sources.inline",
+    "regionplan.data.sources.bundled",
     "regionplan.evaluation.projection",
     "regionplan.evaluation.status_policies",
     "regionplan.evaluation.rollup",
@@ -68,7 +79,8 @@ def make_plugin_manager(
         plugins: extra plugin objects or modules to register (tests, embedding apps).
 
     Raises:
-        PluginError: a plugin implements a hook that does not exist.
+        PluginError: an installed plugin fails to import, a plugin is registered twice, or
+            a plugin implements a hook that does not exist.
     """
     pm = pluggy.PluginManager(hookspecs.PROJECT_NAME)
     pm.add_hookspecs(hookspecs)
@@ -80,17 +92,54 @@ def make_plugin_manager(
         load_entrypoints = True
     if load_entrypoints:
         if choice is None:
-            pm.load_setuptools_entrypoints(ENTRYPOINT_GROUP)
+            _load_entrypoints(pm, None)
         else:
             for name in filter(None, (n.strip() for n in choice.split(","))):
-                pm.load_setuptools_entrypoints(ENTRYPOINT_GROUP, name=name)
+                _load_entrypoints(pm, name)
     for plugin in plugins:
-        pm.register(plugin)
+        try:
+            pm.register(plugin, name=_name_for(pm, plugin))
+        except (ValueError, pluggy.PluginValidationError) as exc:
+            raise PluginError(f"cannot register the plugin {plugin!r}: {exc}") from exc
     try:
         pm.check_pending()
     except pluggy.PluginValidationError as exc:
         raise PluginError(f"{exc}: a hook name is misspelled or unknown") from exc
     return pm
+
+
+def _load_entrypoints(pm: pluggy.PluginManager, name: str | None) -> None:
+    """Load installed plugins; one that fails to import is named with its package."""
+    try:
+        if name is None:
+            pm.load_setuptools_entrypoints(ENTRYPOINT_GROUP)
+        else:
+            pm.load_setuptools_entrypoints(ENTRYPOINT_GROUP, name=name)
+    except Exception as exc:
+        # pluggy loads in the order of this walk and stops at the first failure, so the
+        # first entry point not registered yet is the one that failed.
+        for dist in importlib.metadata.distributions():
+            for ep in dist.entry_points:
+                if ep.group != ENTRYPOINT_GROUP or (name is not None and ep.name != name):
+                    continue
+                if pm.has_plugin(ep.name) or pm.is_blocked(ep.name):
+                    continue
+                package, version = dist.metadata["name"], dist.version
+                msg = f"plugin {ep.name!r} ({package} {version}) failed to load: {_said(exc)}"
+                raise PluginError(msg, plugin=ep.name, distribution=package, version=version) from exc
+        raise PluginError(f"an installed plugin failed to load: {_said(exc)}") from exc
+
+
+def _name_for(pm: pluggy.PluginManager, plugin: object) -> str | None:
+    """A readable name for a plugin object that has none (pluggy would use its id)."""
+    if getattr(plugin, "__name__", None):
+        return None  # a module or a class: pluggy names it by its name
+    base = f"{type(plugin).__module__}.{type(plugin).__qualname__}"
+    name, n = base, 1
+    while pm.has_plugin(name) or pm.is_blocked(name):
+        n += 1
+        name = f"{base}#{n}"
+    return name
 
 
 T = TypeVar("T")
@@ -155,23 +204,20 @@ class Registry(Generic[T]):
         return [self._items[k] for k in sorted(self._items)]
 
 
-def _call_each(pm: pluggy.PluginManager, hook_name: str, make_register: Callable[[str], Any]) -> None:
+def _call_each(ext: Extensions, hook_name: str, make_register: Callable[[str], Any]) -> None:
     """Call every implementation of a register-hook with a callback bound to its plugin."""
-    caller = getattr(pm.hook, hook_name)
+    caller = getattr(ext.pm.hook, hook_name)
     for impl in caller.get_hookimpls():  # registration order
         register = make_register(impl.plugin_name)
-        try:
+        # PluginError passes: the registries name the plugin in theirs (a duplicate name)
+        with ext.guard(impl.plugin_name, hook_name, passes=PluginError, builtin_too=True):
             impl.function(register=register)
-        except PluginError:
-            raise
-        except Exception as exc:
-            msg = f"plugin {impl.plugin_name!r} failed in {hook_name}: {exc}"
-            raise PluginError(msg) from exc
 
 
 @attrs.define
-class Extensions:
-    """Everything the plugins of one plugin manager contribute."""
+class Extensions(PluginCalls):
+    """Everything the plugins of one plugin manager contribute, and the way to call them
+    (:class:`~regionplan.plugins.faults.PluginCalls`)."""
 
     pm: pluggy.PluginManager
     loaders: Registry[Any] = attrs.field(factory=lambda: Registry("plan-file loader"))
@@ -196,8 +242,12 @@ class Extensions:
 
         def loader(plugin: str) -> Callable[..., None]:
             def register(suffixes: Iterable[str], load: Any) -> None:
+                if not callable(load):
+                    raise ext.fault(
+                        plugin, f"regionplan_register_loaders got {_kind(load)}, not a loader function"
+                    )
                 for suffix in suffixes:
-                    ext.loaders.add(suffix.lower(), load, plugin)
+                    ext.loaders.add(suffix.lower(), ext._checked_loader(plugin, suffix.lower(), load), plugin)
 
             return register
 
@@ -208,20 +258,33 @@ class Extensions:
             return register
 
         def unit(plugin: str) -> Callable[[str], None]:
-            return lambda definition: ext.units.append((definition, plugin))
+            def register(definition: Any) -> None:
+                if not isinstance(definition, str):
+                    what = f"regionplan_register_units got {_kind(definition)}, not a unit definition (str)"
+                    raise ext.fault(plugin, what)
+                ext.units.append((definition, plugin))
 
-        _call_each(pm, "regionplan_register_loaders", loader)
-        _call_each(pm, "regionplan_register_sources", by_name(ext.sources))
-        _call_each(pm, "regionplan_register_renderers", renderer)
-        _call_each(pm, "regionplan_register_projections", by_name(ext.projections))
-        _call_each(pm, "regionplan_register_status_policies", by_name(ext.status_policies))
-        _call_each(pm, "regionplan_register_rollup_policies", by_name(ext.rollup_policies))
-        _call_each(pm, "regionplan_register_units", unit)
+            return register
+
+        _call_each(ext, "regionplan_register_loaders", loader)
+        _call_each(ext, "regionplan_register_sources", by_name(ext.sources))
+        _call_each(ext, "regionplan_register_renderers", renderer)
+        _call_each(ext, "regionplan_register_projections", by_name(ext.projections))
+        _call_each(ext, "regionplan_register_status_policies", by_name(ext.status_policies))
+        _call_each(ext, "regionplan_register_rollup_policies", by_name(ext.rollup_policies))
+        _call_each(ext, "regionplan_register_units", unit)
         if ext.units:
             from regionplan.plan.units import define_units
 
             for definition, plugin in ext.units:
-                define_units([definition], plugin=plugin)
+                try:
+                    define_units([definition], plugin=plugin)
+                except UnitDefinitionError as exc:
+                    said = str(exc).replace(f"plugin {plugin!r}", ext.describe(plugin), 1)
+                    dist = ext.distribution_of(plugin) or (None, None)
+                    raise UnitDefinitionError(
+                        said, plugin=plugin, distribution=dist[0], version=dist[1]
+                    ) from exc
         return ext
 
     def plugin_rows(self) -> list[dict[str, Any]]:
@@ -266,3 +329,11 @@ def reset_default_extensions() -> None:
     """Forget the cached default extensions (tests, or after installing a plugin)."""
     global _default
     _default = None
+
+
+def set_default_extensions(extensions: Extensions) -> None:
+    """Use ``extensions`` wherever the default ones are asked for, the command line included
+    (a program that embeds regionplan, or a test of a plugin); undo with
+    :func:`reset_default_extensions`."""
+    global _default
+    _default = extensions

@@ -1,0 +1,222 @@
+"""The commands on a plan: validate, graph, evaluate, report, fetch, and the plugin list."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from regionplan.cli.core import EXIT_PLAN, EXIT_USER, _extensions, _run, _State, cli
+from regionplan.cli.options import (
+    _allow,
+    _as_of,
+    _cache,
+    _context,
+    _evaluate_plan,
+    _municipality,
+    _network,
+    _offline,
+    _parse_date,
+)
+from regionplan.errors import RegionplanError
+
+
+@cli.command()
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--warnings/--no-warnings", default=True, help="Show plan-quality warnings.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@_allow
+def validate(path: Path, warnings: bool, fmt: str) -> None:
+    """Check a plan (a plan folder or file); list every problem found."""
+    from regionplan.plan.files import validate_plan
+
+    def body() -> None:
+        result = validate_plan(path, extensions=_extensions(), allow_paths=_State.allow_paths)
+        shown = [p for p in result.problems if warnings or p.is_error]
+        if fmt == "json":
+            click.echo(json.dumps([_problem_dict(p) for p in shown], indent=2, ensure_ascii=False))
+        else:
+            for p in shown:
+                click.echo(p.format())
+            click.echo(f"{len(result.errors)} error(s), {len(result.warnings)} warning(s)")
+        if result.errors:
+            sys.exit(EXIT_PLAN)
+
+    _run(body)
+
+
+def _problem_dict(p: Any) -> dict[str, Any]:
+    loc = p.location
+    return {
+        "code": p.code,
+        "severity": p.severity.value,
+        "message": p.message,
+        "hint": p.hint,
+        "file": loc.file if loc else None,
+        "line": loc.line if loc else None,
+        "column": loc.column if loc else None,
+    }
+
+
+@cli.command()
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["mermaid", "dot", "tree"]), default="tree")
+@click.option("--lang", default="nb", help="Language of labels (nb or en).")
+@_allow
+def graph(path: Path, fmt: str, lang: str) -> None:
+    """Print the goal graph as a tree, Mermaid or Graphviz DOT."""
+    from regionplan.plan.files import load_plan
+    from regionplan.plan.graph import GoalGraph
+    from regionplan.report.diagrams import graph_dot, graph_mermaid, graph_tree
+
+    def body() -> None:
+        plan = load_plan(path, extensions=_extensions(), allow_paths=_State.allow_paths)
+        g = GoalGraph.from_plan(plan)
+        render = {"mermaid": graph_mermaid, "dot": graph_dot, "tree": graph_tree}[fmt]
+        click.echo(render(plan, g, lang=lang))
+
+    _run(body)
+
+
+@cli.command()
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+def plugins(fmt: str) -> None:
+    """List the plugins that are loaded, their versions and hooks."""
+
+    def body() -> None:
+        ext = _extensions()
+        rows = ext.plugin_rows()
+        if fmt == "json":
+            click.echo(json.dumps(rows, indent=2))
+            return
+        for row in rows:
+            kind = "built-in" if row["builtin"] else "installed"
+            click.echo(f"{row['name']} {row['version']} ({kind})")
+            for hook in row["hooks"]:
+                click.echo(f"    {hook}")
+        click.echo("")
+        for title, registry in (
+            ("sources", ext.sources),
+            ("renderers", ext.renderers),
+            ("projections", ext.projections),
+            ("status policies", ext.status_policies),
+            ("roll-up policies", ext.rollup_policies),
+            ("plan-file loaders", ext.loaders),
+        ):
+            names = ", ".join(f"{r.name} [{r.plugin}]" for r in registry.items())
+            click.echo(f"{title}: {names}")
+
+    _run(body)
+
+
+@cli.command()
+@click.argument("path", type=click.Path(path_type=Path))
+@_as_of
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
+@click.option("--lang", default="nb", help="Language of labels (nb or en).")
+@_municipality
+@_offline
+@_cache
+@_allow
+@_network
+def evaluate(
+    path: Path,
+    as_of: str | None,
+    fmt: str,
+    lang: str,
+    member: str | None,
+    offline: bool,
+    cache_dir: Path | None,
+) -> None:
+    """Evaluate every target and goal of a plan on its data."""
+    from regionplan.report.renderers import render
+
+    day = _parse_date(as_of)
+
+    def body() -> None:
+        ext = _extensions()
+        result, area = _evaluate_plan(path, day, member, offline, cache_dir, ext)
+        out = render(result, "json" if fmt == "json" else "terminal", lang=lang, area=area, extensions=ext)
+        click.echo(out if isinstance(out, str) else out.decode())
+
+    _run(body)
+
+
+@cli.command()
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--format", "fmt", default="html", help="Output format: html, md, json, dot, or a plugin's.")
+@click.option(
+    "-o", "--output", type=click.Path(path_type=Path), help="File to write (default: standard output)."
+)
+@_as_of
+@click.option("--lang", default="nb", help="Language of labels (nb or en).")
+@_municipality
+@_offline
+@_cache
+@_allow
+@_network
+def report(
+    path: Path,
+    fmt: str,
+    output: Path | None,
+    as_of: str | None,
+    lang: str,
+    member: str | None,
+    offline: bool,
+    cache_dir: Path | None,
+) -> None:
+    """Write a report of a plan's evaluation."""
+    from regionplan.report.renderers import render
+
+    day = _parse_date(as_of)
+
+    def body() -> None:
+        ext = _extensions()
+        if fmt not in ext.renderers:
+            raise RegionplanError(ext.renderers.unknown_message(fmt))
+        result, area = _evaluate_plan(path, day, member, offline, cache_dir, ext)
+        out = render(result, fmt, lang=lang, area=area, extensions=ext)
+        data = out.encode("utf-8") if isinstance(out, str) else out
+        if output is None:
+            sys.stdout.buffer.write(data)
+            sys.stdout.flush()
+        else:
+            output.parent.mkdir(parents=True, exist_ok=True)
+            output.write_bytes(data)
+            click.echo(f"wrote {output} ({len(data):,} bytes)", err=True)
+
+    _run(body)
+
+
+@cli.command()
+@click.argument("path", type=click.Path(path_type=Path))
+@_cache
+@_allow
+@_network
+def fetch(path: Path, cache_dir: Path | None) -> None:
+    """Fill the sources' caches for a plan (downloads what is not cached yet)."""
+    from regionplan.data.dataset import fetch_observations
+    from regionplan.plan.files import load_plan
+
+    def body() -> None:
+        ext = _extensions()
+        plan = load_plan(path, extensions=ext, allow_paths=_State.allow_paths)
+        ctx = _context(path, False, cache_dir, show_progress=True)
+        try:
+            observations, reasons = fetch_observations(plan, context=ctx, extensions=ext)
+        finally:
+            ctx.progress.close()
+        for metric in plan.metrics:
+            if metric.id in observations:
+                n = sum(len(b) for b in observations[metric.id])
+                after = f" (after: {'; '.join(reasons[metric.id])})" if metric.id in reasons else ""
+                click.echo(f"{metric.id}: {n} values{after}")
+            elif metric.id in reasons:
+                click.echo(f"{metric.id}: no data ({'; '.join(reasons[metric.id])})")
+        if any(m not in observations for m in reasons):
+            sys.exit(EXIT_USER)
+
+    _run(body)
