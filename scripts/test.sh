@@ -26,6 +26,12 @@ mypy plugins/regionplan-ssb/src plugins/regionplan-milestones/src
 # The architecture: stages import only downwards (the contracts are in pyproject.toml).
 lint-imports --no-cache --no-logo
 
+# Hostile input (plan files, data files, SSB faults, plugins) once more under a memory
+# ceiling and a time limit: none of it may make a command use gigabytes or hang.
+(ulimit -v 2000000 && timeout 600 python -m pytest -q -p no:cacheprovider \
+  tests/test_hostile_files.py tests/test_hostile_values.py tests/test_plugin_faults.py \
+  plugins/regionplan-ssb/tests/test_faults.py)
+
 set +e
 python -m pytest "$@"
 status=$?
