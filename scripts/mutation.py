@@ -62,7 +62,10 @@ MODULES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
         ("src/regionplan/plan/periods.py",),
         ("tests/test_periods_series_units.py", "tests/test_hostile_values.py"),
     ),
-    "validation": (("src/regionplan/plan/validation/*.py",), ("tests/test_validation.py",)),
+    "validation": (
+        ("src/regionplan/plan/validation/*.py",),
+        ("tests/test_validation.py", "tests/test_comparisons.py"),
+    ),
 }
 
 #: imported once by the fork server; not regionplan, which each mutant imports mutated

@@ -280,3 +280,70 @@ def test_units_of_products_shares_and_sums() -> None:
         with pytest.raises(ExpressionError) as info:
             result_unit(parse(text), u)
         assert (str(info.value), info.value.column) == (message, column)
+
+
+# -- the bounds of an expression, exactly at their edges ------------------------------------------
+
+
+def _balanced(leaves: list[str]) -> str:
+    """``leaves`` summed as a balanced tree, so its depth stays small."""
+    if len(leaves) == 1:
+        return leaves[0]
+    half = len(leaves) // 2
+    return f"({_balanced(leaves[:half])}+{_balanced(leaves[half:])})"
+
+
+def test_an_expression_of_at_most_max_length_characters_is_read() -> None:
+    from regionplan.plan.expressions import MAX_LENGTH
+
+    text = "jobs" + " " * (MAX_LENGTH - 7) + "+ 1"
+    assert len(text) == MAX_LENGTH and parse(text).references == frozenset({"jobs"})
+    with pytest.raises(ExpressionError) as info:
+        parse(text + "0")
+    assert (
+        str(info.value)
+        == f"the expression has {MAX_LENGTH + 1:,} characters; at most {MAX_LENGTH:,} are read"
+    )
+    assert info.value.column == MAX_LENGTH + 1
+
+
+def test_an_expression_of_at_most_max_depth_levels_is_read() -> None:
+    from regionplan.plan.expressions import MAX_DEPTH
+
+    # each minus is a level; the name and its load context are two more
+    parse("-" * (MAX_DEPTH - 2) + "jobs")
+    with pytest.raises(ExpressionError) as info:
+        parse("-" * (MAX_DEPTH - 1) + "jobs")
+    assert str(info.value) == f"the expression nests more than {MAX_DEPTH} levels deep"
+    assert info.value.column == MAX_DEPTH  # the name's column: its context has none of its own
+
+
+def test_an_expression_of_at_most_max_nodes_parts_is_read() -> None:
+    import ast
+
+    from regionplan.plan.expressions import MAX_NODES
+
+    def parts(text: str) -> int:
+        return sum(1 for _ in ast.walk(ast.parse(text, mode="eval").body))
+
+    # n ones summed are 3n - 2 parts (a number, and a sum and its operator per '+'); a minus adds two
+    at_most = _balanced(["-1", "-1"] + ["1"] * 164)
+    beyond = _balanced(["-1"] + ["1"] * 166)
+    assert (parts(at_most), parts(beyond)) == (MAX_NODES, MAX_NODES + 1)
+    parse(at_most)
+    with pytest.raises(ExpressionError, match=f"^the expression has more than {MAX_NODES} parts$") as info:
+        parse(beyond)
+    assert info.value.column is not None
+
+
+def test_bounds_of_numbers_and_years_are_inclusive() -> None:
+    from regionplan.plan.expressions import MAX_LITERAL, MAX_YEARS
+    from regionplan.plan.periods import PLAN_YEARS
+
+    parse(f"jobs * {MAX_LITERAL:.0f}")
+    with pytest.raises(ExpressionError) as info:
+        parse(f"jobs * {MAX_LITERAL * 10:.0f}")
+    assert (str(info.value), info.value.column) == ("a number in an expression is at most 1e15 in size", 8)
+    first, last = PLAN_YEARS
+    assert parse(f"index(jobs, {first}) + index(jobs, {last})").references == frozenset({"jobs"})
+    assert parse(f"growth(jobs, {MAX_YEARS})").references == frozenset({"jobs"})

@@ -333,3 +333,126 @@ def test_the_examples_report_in_chromium(browser: str, tmp_path: Path, lang: str
     layout = on_a_phone(browser, tmp_path / "profile-phone", url, phone)
     assert layout["width"] == 390 and layout["overflow"] == [] and layout["scroll"] <= 390, layout
     assert phone.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
+
+
+#: Per chart: its data table's rows and the text its CSV link downloads (decoded by the browser).
+_CSV_LINKS = """(async () => {
+  const out = [];
+  for (const card of document.querySelectorAll("article.chart-card")) {
+    const table = card.querySelector("table.chart-data");
+    if (!table) continue;
+    const link = card.querySelector('a[download][href^="data:text/csv"]');
+    const rows = [...table.querySelectorAll("tbody tr")].map((tr) =>
+      [...tr.children].map((cell) => cell.textContent.trim()));
+    const csv = link ? await (await fetch(link.href)).text() : null;
+    out.push({ rows, csv, name: link ? link.getAttribute("download") : null });
+  }
+  return JSON.stringify(out);
+})()"""
+
+
+def _shown_number(text: str) -> float | None:
+    """A number as the page shows it ("−9,7", "47 815") as a float; None for "–"."""
+    if text in {"", "–"}:
+        return None
+    return float(text.replace("\u2212", "-").replace("\u00a0", "").replace(" ", "").replace(",", "."))
+
+
+def _decimals(text: str) -> int:
+    return len(text.split(",", 1)[1]) if "," in text else 0
+
+
+def test_each_charts_figures_download_as_csv(browser: str, tmp_path: Path) -> None:
+    """Each chart's CSV link exists, works offline, starts with its provenance and credit, and
+    holds the figures of the chart's data table."""
+    import csv as csvmod
+
+    import regionplan
+    from regionplan.data.sources import SourceContext
+
+    plan = regionplan.load_plan(EXAMPLE)
+    context = SourceContext(base_dir=EXAMPLE, cache_dir=tmp_path / "cache", offline=True)
+    evaluation = regionplan.evaluate(plan, as_of="2026-11-26", context=context)
+    html = render(evaluation, "html", lang="nb")
+    assert isinstance(html, str)
+    page = tmp_path / "csv.html"
+    page.write_text(html, encoding="utf-8")
+    tools = DevTools(browser, tmp_path / "profile-csv")
+    try:
+        target = tools.send("Target.createTarget", {"url": "about:blank"})["targetId"]
+        session = tools.send("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
+        tools.send("Page.enable", session=session)
+        tools.events.clear()
+        tools.send("Page.navigate", {"url": page.as_uri()}, session=session)
+        tools.wait_for("Page.loadEventFired", session)
+        found = tools.send(
+            "Runtime.evaluate",
+            {"expression": _CSV_LINKS, "returnByValue": True, "awaitPromise": True},
+            session=session,
+        )
+    finally:
+        tools.close()
+    charts = json.loads(found["result"]["value"])
+    report = build_report(evaluation, lang="nb")
+    assert len(charts) == sum(1 for c in report.charts if c.history) == 2
+    for chart in charts:
+        assert chart["csv"] is not None and chart["name"].endswith(".csv")
+        text = chart["csv"].lstrip("\ufeff")
+        lines = text.splitlines()
+        assert lines[0].startswith("# ") and "Gardermoregionen" in lines[0]
+        assert lines[1] == f"# {report.rests_on}"
+        assert "# Kilde: Statistisk sentralbyrå, tabell 11618 · CC BY 4.0" in lines
+        data = list(csvmod.reader(line for line in lines if not line.startswith("#")))
+        assert data[0] == ["periode", "observert", "målbane"]
+        assert [row[0] for row in data[1:]] == [row[0] for row in chart["rows"]]
+        for got, shown in zip(data[1:], chart["rows"], strict=True):
+            for value, cell in zip(got[1:], shown[1:], strict=True):
+                expected = _shown_number(cell)
+                if expected is None:
+                    assert value == ""
+                else:
+                    assert round(float(value), _decimals(cell)) == pytest.approx(expected)
+
+
+#: The goal tree before and after ticking "measured only" and a status (CSS alone, no script).
+_TREE_FILTERS = """(() => {
+  const rows = () => [...document.querySelectorAll("#goal-graph .tree li")];
+  const shown = (li) => getComputedStyle(li).display !== "none";
+  const top = document.querySelectorAll("#goal-graph .tree > li > details[open]").length;
+  const folded = [...document.querySelectorAll("#goal-graph .tree details")].filter((d) => !d.open).length;
+  const before = rows().filter(shown).length;
+  document.getElementById("tf-measured").click();
+  const unmeasuredShown = rows().filter((li) => li.dataset.measured === "0" && shown(li)).length;
+  const measured = rows().filter(shown).length;
+  document.getElementById("tf-off_track").click();
+  const offTrack = rows().filter(shown).map((li) => li.dataset.statuses);
+  return JSON.stringify({ top, folded, before, unmeasuredShown, measured, offTrack });
+})()"""
+
+
+def test_the_goal_tree_folds_and_filters_without_a_script(browser: str, tmp_path: Path) -> None:
+    import regionplan
+    from regionplan.data.sources import SourceContext
+
+    plan = regionplan.load_plan(EXAMPLE)
+    context = SourceContext(base_dir=EXAMPLE, cache_dir=tmp_path / "cache", offline=True)
+    evaluation = regionplan.evaluate(plan, as_of="2026-11-26", context=context)
+    page = tmp_path / "tree.html"
+    page.write_text(str(render(evaluation, "html", lang="nb")), encoding="utf-8")
+    tools = DevTools(browser, tmp_path / "profile-tree")
+    try:
+        target = tools.send("Target.createTarget", {"url": "about:blank"})["targetId"]
+        session = tools.send("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
+        tools.send("Page.enable", session=session)
+        tools.events.clear()
+        tools.send("Page.navigate", {"url": page.as_uri()}, session=session)
+        tools.wait_for("Page.loadEventFired", session)
+        found = tools.send(
+            "Runtime.evaluate", {"expression": _TREE_FILTERS, "returnByValue": True}, session=session
+        )
+    finally:
+        tools.close()
+    seen = json.loads(found["result"]["value"])
+    assert seen["top"] == 1 and seen["folded"] > 10  # the vision open, the parts below sub-goals folded
+    assert seen["unmeasuredShown"] == 0 and 0 < seen["measured"] < seen["before"]
+    assert seen["offTrack"] and all("off_track" in s.split() for s in seen["offTrack"])

@@ -369,7 +369,9 @@ def test_quarters_are_written_as_the_readers_statistics_office_writes_them() -> 
 
     assert period_text("2022Q4", "nb") == "2022K4"
     assert period_text("2022Q4", "en") == "2022Q4"
-    assert period_text("2022", "nb") == "2022" and period_text("2022-10-01", "nb") == "2022-10-01"
+    assert period_text("2022", "nb") == "2022"
+    # a yearly count on one day (education on 1 October) by its year
+    assert period_text("2022-10-01", "nb") == "2022" and period_text("2022-10-01", "en") == "2022"
 
 
 def test_chart_data(report_nb: Report) -> None:

@@ -353,3 +353,59 @@ def test_a_plugin_policy_with_only_combine_works_in_every_area(extensions: Any) 
     m2 = ev.goal("m2")
     assert m2.status is Status.ACHIEVED and m2.policy == "best_child"
     assert m2.caveats == ("mixed",) and m2.mix[Status.OFF_TRACK] == 1 and m2.coverage == 1.0
+
+
+# -- cases the mutation run found untested (synthetic statuses) ------------------------------------
+
+
+def test_each_policy_names_itself_in_its_roll_up() -> None:
+    for policy in (WeightedScore(), WorstChild()):
+        for kids in ([], [ChildStatus("a", Status.ON_TRACK)]):
+            assert policy.combine(kids).policy == policy.name
+
+
+def test_children_of_no_weight_give_no_score() -> None:
+    rolled = WeightedScore().combine([ChildStatus("a", Status.ON_TRACK, 0.0)])
+    assert (rolled.status, rolled.score) == (Status.INSUFFICIENT_DATA, None)
+
+
+def test_children_all_off_track_are_not_mixed() -> None:
+    codes = np.array([[1, 1, 3], [1, 2, 3]], dtype=np.int8)  # two children, three areas
+    described = describe_many(codes, np.array([1.0, 1.0]))
+    assert [described.caveats_of(i) for i in range(3)] == [(), ("mixed",), ()]
+    assert np.issubdtype(described.counts.dtype, np.integer)
+
+
+def test_each_area_rolls_up_on_its_own() -> None:
+    # area 0 achieved, area 1 off track, area 2 unmeasured: no area borrows another's status
+    codes = np.array([[3, 1, 0], [3, 2, 0]], dtype=np.int8)
+    weights = np.array([1.0, 2.0])
+    for policy, expected in ((WorstChild(), [3, 1, 0]), (WeightedScore(), [3, 1, 0])):
+        status, _, _ = policy.combine_many(codes, weights)
+        assert status.tolist() == expected, policy.name
+
+
+def test_an_area_with_no_vote_gives_no_warning() -> None:
+    import warnings
+
+    codes = np.array([[0, 2]], dtype=np.int8)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        status, score, _ = WeightedScore().combine_many(codes, np.array([1.0]))
+    assert status.tolist() == [0, 2] and np.isnan(score[0]) and score[1] == 0.75
+
+
+def test_a_plugin_policy_sees_each_child_once_with_its_weight() -> None:
+    seen: list[list[tuple[str, Status, float]]] = []
+
+    class Recording(RollupPolicy):
+        name = "recording"
+
+        def combine(self, children: Any) -> Rollup:
+            seen.append([(c.id, c.status, c.weight) for c in children])
+            return Rollup(Status.ON_TRACK, 0.75, self.coverage(children), tuple(children), self.name)
+
+    Recording().combine_many(np.array([[3], [1]], dtype=np.int8), np.array([0.5, 2.0]))
+    ((first, second),) = seen
+    assert isinstance(first[0], str) and first[0] != second[0]
+    assert (first[1:], second[1:]) == ((Status.ACHIEVED, 0.5), (Status.OFF_TRACK, 2.0))

@@ -620,7 +620,9 @@ def test_another_municipality_s_code_is_reported_once_at_that_code(tmp_path: Pat
         "Ullensaker: the code 3038 (Hole) does not follow 0239 (Hurdal): "
         "the records say 0239 became 3037 (Hurdal) on 2020-01-01"
     )
-    assert p.hint == "list the code 0239 became, or check that 3038 is this municipality's"
+    assert (
+        p.hint == "write 3037 (Hurdal) here (the code 0239 became), or check that 3038 is this municipality's"
+    )
 
 
 def test_a_code_used_after_its_end_date_is_reported_at_that_code(tmp_path: Path, extensions: Any) -> None:
@@ -642,3 +644,42 @@ def test_every_code_validation_produces_is_in_the_catalogue() -> None:
     for code, short in ((P.DEADLINE_AT_BASELINE, "deadline-at-baseline"), (P.CODE_LINEAGE, "code-lineage")):
         result = CliRunner().invoke(cli, ["problems", code])
         assert result.exit_code == 0 and result.output.startswith(f"{code}  {short} ")
+
+
+def test_a_gap_before_the_plan_period_is_an_error_naming_the_code_that_fills_it(
+    tmp_path: Path, extensions: Any
+) -> None:
+    # Hurdal's history without 3037 (2020-2023): the plan starts in 2024, the data go back further
+    codes = '[{code: "0239", until: 2019-12-31}, {code: "3242", from: 2024-01-01}]'
+    v = validate(tmp_path, plan_text(head=_member(codes, start=2024), targets=target()), extensions)
+    (p,) = v.problems
+    assert p.code == P.CODE_GAP
+    assert p.message == (
+        "Ullensaker has no municipality code from 2020-01-01 to 2023-12-31, between 0239 and the next code"
+    )
+    assert p.hint == (
+        "the records give 3037 (Hurdal) for those days, the code 0239 became: "
+        'add {code: "3037", from: 2020-01-01, until: 2023-12-31}'
+    )
+    assert p.location == _at(plan_text(head=_member(codes, start=2024)), '"0239"')
+
+
+def test_a_gap_in_the_plan_period_is_reported_once_with_the_code_that_fills_it(
+    tmp_path: Path, extensions: Any
+) -> None:
+    codes = '[{code: "0239", until: 2019-12-31}, {code: "3242", from: 2024-01-01}]'
+    v = validate(tmp_path, plan_text(head=_member(codes, start=2021), targets=target()), extensions)
+    assert [p.code for p in v.problems] == [P.CODE_GAP]
+    assert "3037" in (v.problems[0].hint or "")
+
+
+def test_a_code_ended_too_early_is_a_gap_whose_hint_extends_it(tmp_path: Path, extensions: Any) -> None:
+    codes = (
+        '[{code: "0239", until: 2019-12-31}, {code: "3037", from: 2020-01-01, until: 2022-12-31}, '
+        '{code: "3242", from: 2024-01-01}]'
+    )
+    v = validate(tmp_path, plan_text(head=_member(codes, start=2024), targets=target()), extensions)
+    (p,) = v.problems
+    assert p.code == P.CODE_GAP
+    assert "from 2023-01-01 to 2023-12-31" in p.message
+    assert p.hint == "the records say 3037 was still valid on 2023-01-01: extend its 'until'"

@@ -22,6 +22,7 @@ from regionplan.cli.options import (
     _parse_date,
 )
 from regionplan.errors import RegionplanError
+from regionplan.plan.model import ElementKind
 
 
 @cli.command()
@@ -65,18 +66,37 @@ def _problem_dict(p: Any) -> dict[str, Any]:
 @click.argument("path", type=click.Path(path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["mermaid", "dot", "tree"]), default="tree")
 @click.option("--lang", default="nb", help="Language of labels (nb or en).")
+@click.option(
+    "--depth",
+    type=click.IntRange(min=0),
+    default=None,
+    help="Deepest level to draw (0 the vision, 1 main goals, 2 sub-goals, ...).",
+)
+@click.option(
+    "--kind",
+    "kinds",
+    multiple=True,
+    type=click.Choice([k.value for k in ElementKind]),
+    help="Draw only elements of this kind (repeatable).",
+)
+@click.option(
+    "--measured-only", is_flag=True, help="Draw only elements a target measures, directly or below."
+)
 @_allow
-def graph(path: Path, fmt: str, lang: str) -> None:
+def graph(
+    path: Path, fmt: str, lang: str, depth: int | None, kinds: tuple[str, ...], measured_only: bool
+) -> None:
     """Print the goal graph as a tree, Mermaid or Graphviz DOT."""
     from regionplan.plan.files import load_plan
     from regionplan.plan.graph import GoalGraph
-    from regionplan.report.diagrams import graph_dot, graph_mermaid, graph_tree
+    from regionplan.report.diagrams import graph_dot, graph_mermaid, graph_tree, shown_elements
 
     def body() -> None:
         plan = load_plan(path, extensions=_extensions(), allow_paths=_State.allow_paths)
         g = GoalGraph.from_plan(plan)
         render = {"mermaid": graph_mermaid, "dot": graph_dot, "tree": graph_tree}[fmt]
-        click.echo(render(plan, g, lang=lang))
+        shown = shown_elements(g, depth=depth, kinds=kinds, measured_only=measured_only)
+        click.echo(render(plan, g, lang=lang, shown=shown))
 
     _run(body)
 
@@ -147,7 +167,12 @@ def evaluate(
 
 @cli.command()
 @click.argument("path", type=click.Path(path_type=Path))
-@click.option("--format", "fmt", default="html", help="Output format: html, md, json, dot, or a plugin's.")
+@click.option(
+    "--format",
+    "fmt",
+    default="html",
+    help="Output format: html, md, json, dot, terminal, or a plugin's (regionplan plugins lists them).",
+)
 @click.option(
     "-o", "--output", type=click.Path(path_type=Path), help="File to write (default: standard output)."
 )
@@ -177,7 +202,7 @@ def report(
         ext = _extensions()
         if fmt not in ext.renderers:
             raise RegionplanError(ext.renderers.unknown_message(fmt))
-        result, area = _evaluate_plan(path, day, member, offline, cache_dir, ext)
+        result, area = _evaluate_plan(path, day, member, offline, cache_dir, ext, compare=True)
         out = render(result, fmt, lang=lang, area=area, extensions=ext)
         data = out.encode("utf-8") if isinstance(out, str) else out
         if output is None:

@@ -113,25 +113,42 @@ _municipality = click.option(
 
 
 def _evaluate_plan(
-    path: Path, day: dt.date | None, member: str | None, offline: bool, cache_dir: Path | None, ext: Any
+    path: Path,
+    day: dt.date | None,
+    member: str | None,
+    offline: bool,
+    cache_dir: Path | None,
+    ext: Any,
+    *,
+    compare: bool = False,
 ) -> tuple[Any, str | None]:
-    """Load and evaluate a plan for ``evaluate`` and ``report``; the area to render."""
+    """Load and evaluate a plan for ``evaluate`` and ``report``; the area to render.
+
+    ``compare``: evaluate every member on its own too (for the member view and the map).
+    """
     from regionplan.evaluation.evaluator import evaluate as run_evaluation
     from regionplan.plan.files import load_plan
 
     plan = load_plan(path, extensions=ext, allow_paths=_State.allow_paths)
-    groups, area = _groups_and_area(plan, member)
+    groups, area = _groups_and_area(plan, member, compare=compare)
     context = _context(path, offline, cache_dir)
     return run_evaluation(plan, as_of=day, context=context, extensions=ext, groups=groups), area
 
 
-def _groups_and_area(plan: Any, member: str | None) -> tuple[dict[str, tuple[str, ...]] | None, str | None]:
-    """Evaluation groups and the area to render: the region, plus one member when asked."""
+def _groups_and_area(
+    plan: Any, member: str | None, *, compare: bool = False
+) -> tuple[dict[str, tuple[str, ...]] | None, str | None]:
+    """Evaluation groups and the area to render: the region, plus one member when asked
+    (``compare``: plus every member)."""
+    from regionplan.report.member import member_groups
+
     if member is None:
-        return None, None
+        return (member_groups(plan) if compare else None), None
     for m in plan.region.municipalities:
         if member in (m.id, *m.all_codes):
             code = m.current_code
+            if compare:
+                return member_groups(plan), code
             return {plan.region.id: plan.region.current_codes, code: (code,)}, code
     known = ", ".join(f"{m.id} ({m.current_code})" for m in plan.region.municipalities)
     raise RegionplanError(f"{member!r} is not a member of {plan.region.name.get()}; members: {known}")

@@ -105,6 +105,8 @@ class SourceAttempt:
         areas: when the source's values were used for some of the region's municipalities
             only (a partial delivery, or one completing it), their current codes; empty when
             they were used for every area the source delivered.
+        periods: when the metric's sources are merged by period (its ``merge`` rule), the
+            periods this source's values were used for; empty otherwise.
     """
 
     metric: str
@@ -114,6 +116,7 @@ class SourceAttempt:
     provenance: Provenance | None = None
     outside: str = ""
     areas: tuple[str, ...] = ()
+    periods: tuple[str, ...] = ()
 
 
 @attrs.frozen
@@ -129,6 +132,8 @@ class SourceFailure:
         status: the HTTP status, when a service answered with an error.
         recovered: the source overcame it and delivered (a damaged cache entry fetched again).
         causes: for :attr:`FailureKind.INPUT_MISSING`, why the input has no data.
+        members: for :attr:`FailureKind.MISSING_AREAS`, the municipalities left without values,
+            as ``Name (code)``, when they are known.
     """
 
     kind: FailureKind
@@ -138,6 +143,7 @@ class SourceFailure:
     status: int | None = None
     recovered: bool = False
     causes: tuple[SourceFailure, ...] = ()
+    members: tuple[str, ...] = ()
 
     def __str__(self) -> str:
         """The sentence this failure was reported with before it had a kind (English)."""

@@ -34,6 +34,7 @@ from regionplan.data.sources import SourceContext, failure_kind
 from regionplan.errors import DataSourceError, RegionplanError
 from regionplan.plan import expressions
 from regionplan.plan.codes import CodeChanges
+from regionplan.plan.codes.resolution import SplitPolicy
 from regionplan.plan.model import Metric, Plan
 from regionplan.plan.units import parse_unit
 
@@ -154,6 +155,7 @@ def fetch_data(
     context: SourceContext | None = None,
     extensions: Any = None,
     groups: Mapping[str, Sequence[str]] | None = None,
+    split_policy: SplitPolicy = "flag",
 ) -> DataSet:
     """Read every metric of ``plan`` through its sources and build the data set."""
     fetched = fetch_sources(plan, context=context, extensions=extensions)
@@ -183,7 +185,15 @@ def fetch_data(
                 reasons.setdefault(metric.id, []).append(
                     SourceFailure(FailureKind.UNIT_MISMATCH, text, metric.id)
                 )
-    return build_dataset(plan, raw, groups=groups, reasons=reasons, notes=notes, origins=fetched.origins)
+    return build_dataset(
+        plan,
+        raw,
+        groups=groups,
+        reasons=reasons,
+        notes=notes,
+        origins=fetched.origins,
+        split_policy=split_policy,
+    )
 
 
 def build_dataset(
@@ -196,6 +206,7 @@ def build_dataset(
     allow_partial: bool = False,
     notes: Mapping[str, Sequence[str]] | None = None,
     origins: Mapping[str, DataOrigin] | None = None,
+    split_policy: SplitPolicy = "flag",
 ) -> DataSet:
     """Build a data set from raw member series (any code vintage) by metric id.
 
@@ -209,11 +220,13 @@ def build_dataset(
         notes: what happened on the way, by metric id (sources that failed before another delivered).
         origins: where each metric with sources got its data (:func:`fetch_sources`); derived
             metrics get their inputs' origins.
+        split_policy: ``"equal"`` shares a split code's value equally among its parts (for
+            sums over areas that hold all the parts, where the shares do not matter).
     """
     grp = {k: tuple(v) for k, v in (groups or default_groups(plan)).items()}
     members = tuple(dict.fromkeys(c for codes in grp.values() for c in codes))
     vintage = region_vintage(plan)
-    mapping = CodeMapping(changes or CodeChanges.bundled(), vintage)
+    mapping = CodeMapping(changes or CodeChanges.bundled(), vintage, split_policy=split_policy)
     why: dict[str, list[SourceFailure]] = {
         k: [r if isinstance(r, SourceFailure) else SourceFailure(FailureKind.FAILED, r, k) for r in v]
         for k, v in (reasons or {}).items()

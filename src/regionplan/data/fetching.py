@@ -9,6 +9,10 @@ it lacks, each with the rows of those municipalities only. Each source that fail
 a :class:`~regionplan.data.attempts.SourceFailure` with its kind, and each that delivered as a
 :class:`~regionplan.data.attempts.SourceAttempt` (with the municipalities it delivered for, when
 it delivered for some only).
+
+A metric with a ``merge`` rule (``first_wins``, ``newest_period_wins``) asks every source and
+merges the values by municipality and period instead: a period the first source lacks is
+filled from a later one, and each source used keeps the municipalities and periods it gave.
 """
 
 from __future__ import annotations
@@ -19,11 +23,17 @@ from typing import Any
 import attrs
 
 from regionplan.data.attempts import DataOrigin, FailureKind, SourceAttempt, SourceFailure
-from regionplan.data.completion import describe_missing, members_without_values, rows_for
+from regionplan.data.completion import (
+    describe_missing,
+    members_without_values,
+    merge_batches,
+    precedence,
+    rows_for,
+)
 from regionplan.data.series import Observations, Provenance
 from regionplan.data.sources import SourceContext, SourceRequest, failure_kind
 from regionplan.errors import DataSourceError, PluginError
-from regionplan.plan.model import Metric, Municipality, Plan
+from regionplan.plan.model import MergeRule, Metric, Municipality, Plan
 
 __all__ = ["NO_SOURCE", "Fetched", "fetch_sources"]
 
@@ -94,42 +104,26 @@ def fetch_sources(plan: Plan, *, context: SourceContext | None = None, extension
         for metric in plan.metrics:
             if not metric.sources:
                 continue
+            if metric.merge is not MergeRule.FALLBACK:
+                origins[metric.id] = _merge(plan, metric, instances, requests, ext, ctx, failed, out)
+                continue
             delivered: list[SourceAttempt] = []
             lacking: tuple[Municipality, ...] = ()  # members a partial delivery has no values for
             recovered: list[SourceFailure] = []
             for i, spec in enumerate(metric.sources):
-                source = instances.get(spec.name)
-                if source is None:
+                asked = _ask(metric, i, spec.name, instances, requests, ext, ctx, failed, recovered)
+                if asked is None:
                     continue
-                req = next(r for m, j, r in requests[spec.name] if m.id == metric.id and j == i)
-                attempt = _attempt(metric.id, spec.name, req.query)
-                plugin = ext.sources.plugin_of(spec.name)
-                what = f"the data source {spec.name!r} (fetch for the metric {metric.id!r})"
-                try:
-                    with ext.guard(plugin, what, passes=DataSourceError):
-                        batch = source.fetch(req)
-                except DataSourceError as exc:
-                    recovered += _recovered(source, req, attempt, ext)
-                    kind = failure_kind(exc)
-                    failed.setdefault(metric.id, []).append(_failure(kind, exc, metric.id, attempt, ctx))
-                    continue
-                if problem := _batch_problem(batch):
-                    raise ext.fault(plugin, f"{what} returned {problem}")
-                recovered += _recovered(source, req, attempt, ext)
-                if len(batch) == 0:
-                    failed.setdefault(metric.id, []).append(
-                        SourceFailure(
-                            FailureKind.NO_ROWS, "the source returned no values", metric.id, attempt
-                        )
-                    )
-                    continue
+                req, batch, attempt = asked
                 used = _attempt(metric.id, spec.name, req.query, batch.provenance, ctx)
                 members = plan.region.municipalities
                 if delivered:  # a later source completes a partial delivery, member by member
                     batch, covered = rows_for(batch, lacking)
                     if not covered:
                         text = describe_missing(lacking)
-                        failure = SourceFailure(FailureKind.MISSING_AREAS, text, metric.id, attempt)
+                        failure = SourceFailure(
+                            FailureKind.MISSING_AREAS, text, metric.id, attempt, members=_named(lacking)
+                        )
                         failed[metric.id].append(failure)
                         continue
                     out[metric.id].append(batch)
@@ -140,7 +134,9 @@ def fetch_sources(plan: Plan, *, context: SourceContext | None = None, extension
                     lacking = members_without_values(members, batch) or ()
                     if lacking:  # a partial delivery: reported, and completed by later sources
                         text = describe_missing(lacking, len(members))
-                        failure = SourceFailure(FailureKind.MISSING_AREAS, text, metric.id, attempt)
+                        failure = SourceFailure(
+                            FailureKind.MISSING_AREAS, text, metric.id, attempt, members=_named(lacking)
+                        )
                         failed.setdefault(metric.id, []).append(failure)
                         kept = tuple(m.current_code for m in members if m not in lacking)
                         used = attrs.evolve(used, areas=kept)
@@ -157,6 +153,88 @@ def fetch_sources(plan: Plan, *, context: SourceContext | None = None, extension
     return Fetched(out, origins)
 
 
+def _ask(
+    metric: Metric,
+    i: int,
+    name: str,
+    instances: Mapping[str, Any],
+    requests: Mapping[str, list[tuple[Metric, int, SourceRequest]]],
+    ext: Any,
+    ctx: SourceContext,
+    failed: dict[str, list[SourceFailure]],
+    recovered: list[SourceFailure],
+) -> tuple[SourceRequest, Observations, SourceAttempt] | None:
+    """Ask the metric's ``i``-th source; its batch with values, or ``None`` (its failure kept)."""
+    source = instances.get(name)
+    if source is None:
+        return None
+    req = next(r for m, j, r in requests[name] if m.id == metric.id and j == i)
+    attempt = _attempt(metric.id, name, req.query)
+    plugin = ext.sources.plugin_of(name)
+    what = f"the data source {name!r} (fetch for the metric {metric.id!r})"
+    try:
+        with ext.guard(plugin, what, passes=DataSourceError):
+            batch = source.fetch(req)
+    except DataSourceError as exc:
+        recovered += _recovered(source, req, attempt, ext)
+        failed.setdefault(metric.id, []).append(_failure(failure_kind(exc), exc, metric.id, attempt, ctx))
+        return None
+    if problem := _batch_problem(batch):
+        raise ext.fault(plugin, f"{what} returned {problem}")
+    recovered += _recovered(source, req, attempt, ext)
+    if len(batch) == 0:
+        failure = SourceFailure(FailureKind.NO_ROWS, "the source returned no values", metric.id, attempt)
+        failed.setdefault(metric.id, []).append(failure)
+        return None
+    return req, batch, attempt
+
+
+def _merge(
+    plan: Plan,
+    metric: Metric,
+    instances: Mapping[str, Any],
+    requests: Mapping[str, list[tuple[Metric, int, SourceRequest]]],
+    ext: Any,
+    ctx: SourceContext,
+    failed: dict[str, list[SourceFailure]],
+    out: dict[str, list[Observations]],
+) -> DataOrigin:
+    """Ask every source of a metric with a ``merge`` rule and merge their values by municipality
+    and period (:func:`~regionplan.data.completion.merge_batches`); each source used keeps the
+    municipalities and periods it gave."""
+    recovered: list[SourceFailure] = []
+    answers: list[tuple[SourceRequest, Observations, SourceAttempt]] = []
+    for i, spec in enumerate(metric.sources):
+        if (
+            asked := _ask(metric, i, spec.name, instances, requests, ext, ctx, failed, recovered)
+        ) is not None:
+            answers.append(asked)
+    order = precedence([b for _, b, _ in answers], metric.merge)
+    members = plan.region.municipalities
+    merged = merge_batches([answers[k][1] for k in order], members)
+    delivered: list[SourceAttempt] = []
+    for k, part in zip(order, merged, strict=True):
+        req, batch, attempt = answers[k]
+        if len(part.rows) == 0:
+            continue
+        out.setdefault(metric.id, []).append(part.rows)
+        used = _attempt(metric.id, attempt.source, req.query, batch.provenance, ctx)
+        codes = {m.current_code for m in members}
+        partial = codes.intersection(part.areas) != codes and codes.intersection(part.areas)
+        used = attrs.evolve(used, areas=part.areas if partial else (), periods=part.periods)
+        delivered.append(used)
+    covered = {a for part in merged for a in part.areas}
+    if delivered and covered.intersection(m.current_code for m in members):
+        lacking = tuple(m for m in members if m.current_code not in covered)
+        if lacking:
+            text = describe_missing(lacking, len(members))
+            failure = SourceFailure(
+                FailureKind.MISSING_AREAS, text, metric.id, delivered[0], members=_named(lacking)
+            )
+            failed.setdefault(metric.id, []).append(failure)
+    return DataOrigin(tuple(delivered), tuple(failed.get(metric.id, ())), tuple(recovered))
+
+
 def _attempt(
     metric: str,
     source: str,
@@ -167,7 +245,10 @@ def _attempt(
     """One source asked for a metric: the table and the file (or the table's URL) its query
     names, and (given ``ctx``) the file read when it lies outside the plan's folder."""
     table = provenance.table if provenance and provenance.table else str(query.get("table") or "")
-    location = str(query.get("path") or (provenance.url if provenance else "") or "")
+    path = query.get("path")
+    if isinstance(path, list | tuple):  # several files: named together
+        path = ", ".join(str(p) for p in path)
+    location = str(path or (provenance.url if provenance else "") or "")
     outside = ""
     if ctx is not None and isinstance(query.get("path"), str) and query["path"]:
         where = ctx.place(query["path"])
@@ -180,7 +261,13 @@ def _failure(
 ) -> SourceFailure:
     # A source that gave no kind, asked for a file (a failed attempt's location is the
     # query's path): whether that file exists is a fact the plan's folder shows.
-    if kind is FailureKind.FAILED and attempt.location and not ctx.place(attempt.location).path.exists():
+    single = isinstance(attempt.location, str) and not any(c in attempt.location for c in "*?[,")
+    if (
+        kind is FailureKind.FAILED
+        and single
+        and attempt.location
+        and not ctx.place(attempt.location).path.exists()
+    ):
         kind = FailureKind.FILE_MISSING
     status = getattr(exc, "status", None)
     return SourceFailure(kind, str(exc), metric, attempt, status if isinstance(status, int) else None)
@@ -212,6 +299,11 @@ def _batch_problem(batch: object) -> str | None:
     if not isinstance(provenance, Provenance) or not isinstance(batch.unit, str | None):
         return "Observations without a Provenance or with a unit that is not text"
     return None
+
+
+def _named(members: tuple[Municipality, ...]) -> tuple[str, ...]:
+    """Members as a report names them: ``Hurdal (3242)``."""
+    return tuple(f"{m.name.get()} ({m.current_code})" for m in members)
 
 
 def _kind(value: object) -> str:

@@ -254,10 +254,10 @@ class Series:
         area_index, area_pos = np.unique(areas_all, return_inverse=True)
         label_index, label_pos = np.unique(labels_all, return_inverse=True)
         label_periods = [_read_label(spec, label, batch_list) for label in label_index]
-        order = sorted(range(len(label_periods)), key=lambda i: label_periods[i])
-        rank = np.empty(len(order), dtype=np.intp)
-        rank[order] = np.arange(len(order))
-        periods = [label_periods[i] for i in order]
+        # labels of one period written two ways ("2022K4", "2022Q4") share its column
+        periods = sorted(set(label_periods))
+        column = {p: i for i, p in enumerate(periods)}
+        rank = np.array([column[p] for p in label_periods], dtype=np.intp)
         values = np.full((len(area_index), len(periods)), np.nan)
         values[area_pos, rank[label_pos]] = values_all
         return cls(

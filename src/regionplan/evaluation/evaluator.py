@@ -29,6 +29,7 @@ from typing import Any
 import attrs
 import numpy as np
 
+from regionplan.data.comparators import fetch_comparators
 from regionplan.data.dataset import DataSet, build_dataset, fetch_data
 from regionplan.data.series import Series
 from regionplan.data.sources import SourceContext
@@ -84,6 +85,8 @@ class Evaluation:
     rollup_policy: str
     #: each target's verdicts from earlier base periods (targets measured from one)
     sensitivity: Mapping[str, SensitivityBatch] = attrs.field(factory=dict)
+    #: the plan's metrics for its comparators (county, Norway, other regions), if any
+    comparisons: DataSet | None = None
 
     @functools.cached_property
     def _area_index(self) -> dict[str, int]:
@@ -280,6 +283,7 @@ def evaluate(
     extensions: Any = None,
     groups: Mapping[str, Sequence[str]] | None = None,
     rollup: str = "weighted_score",
+    comparisons: DataSet | None = None,
 ) -> Evaluation:
     """Evaluate every target and goal of ``plan``.
 
@@ -292,6 +296,8 @@ def evaluate(
         groups: evaluate several regions at once: group id -> member codes
             (e.g. every municipality as its own region).
         rollup: the roll-up policy.
+        comparisons: the metrics for the plan's comparators; read through the sources
+            with the data when ``data`` is ``None`` (:mod:`regionplan.data.comparators`).
 
     Raises:
         EvaluationError: a bad date or an unknown policy.
@@ -302,6 +308,8 @@ def evaluate(
     day = _as_date(as_of)
     if data is None:
         dataset = fetch_data(plan, context=context, extensions=ext, groups=groups)
+        if comparisons is None:
+            comparisons = fetch_comparators(plan, context=context, extensions=ext)
     elif isinstance(data, DataSet):
         dataset = data
     else:
@@ -338,7 +346,7 @@ def evaluate(
         )
     rolled = _roll_up(graph, len(areas), batches, ext, rollup)
     found = {k: v for k, v in sensitivity.items() if v is not None}
-    return Evaluation(plan, graph, dataset, day, areas, tuple(batches), rolled, rollup, found)
+    return Evaluation(plan, graph, dataset, day, areas, tuple(batches), rolled, rollup, found, comparisons)
 
 
 def _evidence(rows: Rows, target: Target, metric: Metric, as_of_time: float) -> Evidence:

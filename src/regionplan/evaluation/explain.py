@@ -16,7 +16,7 @@ from regionplan.evaluation.explain_data import explain_age, explain_origin, miss
 from regionplan.evaluation.rollup import CAVEATS, MEASURED
 from regionplan.evaluation.status import REASONS, Status
 from regionplan.plan.model import TargetKind
-from regionplan.plan.units import localized_unit
+from regionplan.plan.units import localized_unit, unit_for
 
 if TYPE_CHECKING:
     from regionplan.evaluation.results import GoalResult, TargetResult
@@ -135,19 +135,25 @@ def explain_target(result: TargetResult, lang: str = "en") -> str:
             parts.append(
                 words["baseline"].format(
                     value=num(result.baseline.value),
-                    unit=unit,
+                    unit=unit_for(result.baseline.value, unit, lang),
                     period=per(result.baseline.period),
                 )
             )
         if result.latest:
             parts.append(
                 words["latest"].format(
-                    value=num(result.latest.value), unit=unit, period=per(result.latest.period)
+                    value=num(result.latest.value),
+                    unit=unit_for(result.latest.value, unit, lang),
+                    period=per(result.latest.period),
                 )
             )
         if result.goal is not None and result.target.kind is not TargetKind.GROWTH_VS:
             parts.append(
-                words["goal"].format(value=num(result.goal), unit=unit, deadline=per(result.deadline or ""))
+                words["goal"].format(
+                    value=num(result.goal),
+                    unit=unit_for(result.goal, unit, lang),
+                    deadline=per(result.deadline or ""),
+                )
             )
         if result.target.kind is TargetKind.RECOVERY and result.baseline and result.latest:
             parts.append(
@@ -345,6 +351,8 @@ def _period_text(label: str, lang: str) -> str:
     """A period label as the reader's statistics office writes it: SSB writes quarters 2022K4."""
     if lang == "nb" and len(label) == 6 and label[4] == "Q":
         return f"{label[:4]}K{label[5]}"
+    if len(label) == 10 and label[4] == "-" == label[7] and label.replace("-", "").isdigit():
+        return label[:4]  # a yearly count on one day ("2026-01-01") by its year
     return label
 
 

@@ -42,6 +42,9 @@ _WORDS = {
         "used": "used {source}",
         "used_for": "used {source} for {areas}",
         "repaired": "A damaged stored copy from {source} was fetched again.",
+        "combined": "The figures are combined: {parts}.",
+        "part": "{periods} from {source}",
+        "more": "{n} more",
         "stale": "The latest figures are from {period}, {age} old; newer figures should have been "
         "published by {date}.",
         "fresh": "The latest figures are from {period}, {age} old; the next are due by {date}.",
@@ -55,6 +58,9 @@ _WORDS = {
         "used": "brukte {source}",
         "used_for": "brukte {source} for {areas}",
         "repaired": "En skadet lagret kopi fra {source} ble hentet på nytt.",
+        "combined": "Tallene er satt sammen: {parts}.",
+        "part": "{periods} fra {source}",
+        "more": "{n} til",
         "stale": "Siste tall er fra {period}, {age} gamle; nyere tall burde vært publisert innen {date}.",
         "fresh": "Siste tall er fra {period}, {age} gamle; de neste ventes innen {date}.",
         "month": "{n} måned",
@@ -100,7 +106,10 @@ def describe_failure(failure: SourceFailure, lang: str = "en") -> str:
     if "(HTTP {status})" in text and not status:
         text = text.replace(" (HTTP {status})", "")
     location = failure.attempt.location if failure.attempt else ""
-    return text.format(source=describe_source(failure.attempt, lang), status=status, location=location)
+    text = text.format(source=describe_source(failure.attempt, lang), status=status, location=location)
+    if failure.members:  # the municipalities left without values, by name and code
+        text += ": " + ", ".join(failure.members)
+    return text
 
 
 def _clauses(failures: Iterable[SourceFailure], lang: str) -> list[str]:
@@ -117,15 +126,24 @@ def missing_text(result: TargetResult, lang: str = "en") -> str:
 
 
 def explain_origin(result: TargetResult, lang: str = "en") -> list[str]:
-    """A sentence per metric whose data came from a later source after earlier ones failed, and
-    one per damaged stored copy fetched again; none when the first source delivered."""
+    """A sentence per metric whose data came from a later source after earlier ones failed, one
+    per metric whose sources were merged by period (which gave which periods), and one per damaged
+    stored copy fetched again; none when the first source delivered alone."""
     origin = result.origin
     if origin is None:
         return []
     words = _words(lang)
     sentences: list[str] = []
+    combined: dict[str, list[SourceAttempt]] = {}
+    for attempt in origin.delivered:
+        combined.setdefault(attempt.metric, []).append(attempt)
     for attempt in origin.delivered:
         failed = [f for f in origin.failed if f.attempt is not None and f.attempt.metric == attempt.metric]
+        parts = combined[attempt.metric]
+        if len(parts) > 1 and any(a.periods for a in parts):  # merged by period: said once
+            if attempt is parts[0]:
+                sentences += _combined(parts, failed, lang)
+            continue
         if not failed:
             continue
         # A partial delivery and the sources completing it: which municipalities each gave.
@@ -135,6 +153,35 @@ def explain_origin(result: TargetResult, lang: str = "en") -> list[str]:
     for failure in origin.recovered:
         sentences.append(words["repaired"].format(source=describe_source(failure.attempt, lang)))
     return list(dict.fromkeys(sentences))
+
+
+def _combined(parts: list[SourceAttempt], failed: list[SourceFailure], lang: str) -> list[str]:
+    """The sources failed (if any) and which periods each source used gave."""
+    words = _words(lang)
+    out = [_capitalise("; ".join(_clauses(failed, lang))) + "."] if failed else []
+    said = []
+    for a in parts:
+        text = words["part"].format(periods=_periods(a.periods, lang), source=describe_source(a, lang))
+        said.append(text + (f" ({', '.join(a.areas)})" if a.areas else ""))
+    out.append(words["combined"].format(parts="; ".join(said)))
+    return out
+
+
+def _periods(labels: tuple[str, ...], lang: str) -> str:
+    """Periods in few words: runs of years as 2005–2023, other labels listed (at most six)."""
+    if labels and all(p.isdigit() for p in labels):
+        years = sorted(int(p) for p in labels)
+        runs: list[list[int]] = []
+        for y in years:
+            if runs and y == runs[-1][-1] + 1:
+                runs[-1].append(y)
+            else:
+                runs.append([y])
+        return ", ".join(f"{r[0]}–{r[-1]}" if len(r) > 1 else str(r[0]) for r in runs)
+    shown = [_period_text(p, lang) for p in labels[:6]]
+    if len(labels) > 6:
+        shown.append(_words(lang)["more"].format(n=len(labels) - 6))
+    return ", ".join(shown)
 
 
 def explain_age(result: TargetResult, lang: str = "en") -> str:
@@ -157,4 +204,6 @@ def _period_text(label: str, lang: str) -> str:
     """A period label as SSB writes it in Norwegian: quarters as 2022K4."""
     if lang == "nb" and len(label) == 6 and label[4] == "Q":
         return f"{label[:4]}K{label[5]}"
+    if len(label) == 10 and label[4] == "-" == label[7] and label.replace("-", "").isdigit():
+        return label[:4]  # a yearly count on one day ("2026-01-01") by its year
     return label

@@ -24,11 +24,13 @@ from regionplan.plan.periods import PeriodSpec
 
 __all__ = [
     "Actor",
+    "Comparator",
     "Contribution",
     "Direction",
     "Element",
     "ElementKind",
     "Label",
+    "MergeRule",
     "Metric",
     "Municipality",
     "MunicipalityCode",
@@ -106,6 +108,17 @@ class PlanStatus(enum.Enum):
 
 
 @attrs.frozen
+class Comparator:
+    """An area to compare with: ``county``, ``norway``, ``region`` (of ``codes``) or ``members``."""
+
+    id: str
+    kind: str
+    name: Label = attrs.field(factory=lambda: Label(()))
+    codes: tuple[str, ...] = ()
+    location: Location | None = _location_field()
+
+
+@attrs.frozen
 class PlanMeta:
     """The plan's identity and period."""
 
@@ -122,6 +135,7 @@ class PlanMeta:
     source_document: str = ""
     #: folders outside the plan's folder that its includes and sources may read, as written
     allow_paths: tuple[str, ...] = ()
+    comparators: tuple[Comparator, ...] = ()
     location: Location | None = _location_field()
 
     @property
@@ -324,6 +338,16 @@ class SourceSpec:
     key_locations: Mapping[str, Location] = attrs.field(factory=dict, eq=False, repr=False)
 
 
+class MergeRule(enum.Enum):
+    """How a metric's sources combine (its ``merge``): ``fallback`` (the first that delivers, completed
+    by later ones for the municipalities it lacks), ``first_wins`` (all merged by municipality and
+    period, the source listed first winning) or ``newest_period_wins`` (the one reaching furthest wins)."""
+
+    FALLBACK = "fallback"
+    FIRST_WINS = "first_wins"
+    NEWEST_PERIOD_WINS = "newest_period_wins"
+
+
 @attrs.frozen
 class Metric:
     """A measurable quantity with a unit.
@@ -347,6 +371,7 @@ class Metric:
     description: Label = attrs.field(factory=lambda: Label(()))
     decimals: int | None = None
     projection_min_points: int = 5
+    merge: MergeRule = MergeRule.FALLBACK
     location: Location | None = _location_field()
 
 

@@ -121,7 +121,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     BAD_CODE: ("bad-code", "a municipality code that is not four digits"),
     CODE_NOT_VALID: ("code-not-valid", "a municipality code not valid when the plan says it is"),
-    CODE_GAP: ("code-gap", "a member with no valid code for part of the plan period"),
+    CODE_GAP: (
+        "code-gap",
+        "a member with no valid code for part of the plan period, or between two of its codes",
+    ),
     CODE_LINEAGE: (
         "code-lineage",
         "a member's code is not one its earlier code became (often another municipality's code)",

@@ -30,6 +30,7 @@ __all__ = [
     "localized_unit",
     "parse_unit",
     "registry",
+    "unit_for",
     "unit_label",
 ]
 
@@ -136,6 +137,33 @@ _NB_WORDS = {
     "MNOK": "mill. kr",
     "BNOK": "mrd. kr",
 }
+
+
+#: Unit words in the singular, by language (after a value of exactly one: "1 offering").
+_SINGULAR = {
+    "en": {
+        "persons": "person",
+        "jobs": "job",
+        "enterprises": "enterprise",
+        "establishments": "establishment",
+        "institutions": "institution",
+        "offerings": "offering",
+    },
+    "nb": {
+        "personer": "person",
+        "arbeidsplasser": "arbeidsplass",
+        "bedrifter": "bedrift",
+        "institusjoner": "institusjon",
+    },
+}
+
+
+def unit_for(value: float | None, label: str, lang: str) -> str:
+    """A unit label (in ``lang``) as it follows ``value``: singular after exactly one
+    ("1 offering", "1 arbeidsplass"); compound labels ("jobs / persons") stay as they are."""
+    if value is None or abs(value) != 1:
+        return label
+    return _SINGULAR.get(lang, _SINGULAR["en"]).get(label, label)
 
 
 def localized_unit(label: str, lang: str) -> str:

@@ -43,6 +43,18 @@ def to_document(plan: Plan) -> dict[str, Any]:
             "description": _label_data(meta.description),
             "source_document": meta.source_document,
             "allow_paths": list(meta.allow_paths),
+            "comparators": [
+                _drop_empty(
+                    {
+                        "id": c.id,
+                        "kind": c.kind,
+                        "name": _label_data(c.name),
+                        "code": c.codes[0] if c.kind == "county" and c.codes else None,
+                        "municipalities": list(c.codes) if c.kind == "region" else None,
+                    }
+                )
+                for c in meta.comparators
+            ],
         }
     )
     region = plan.region

@@ -10,6 +10,7 @@ table cell or a diagram node needs.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
@@ -52,14 +53,20 @@ __all__ = [
     "short_title",
 ]
 
+#: A period label of an instant: a yearly count on one day ("2026-01-01").
+_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
 #: Sources that read a file: named by the file, with the table it holds in brackets.
 _FILE_SOURCES = frozenset({"csv", "excel", "jsonstat"})
 
 
 def period_text(label: str, lang: str) -> str:
-    """A period label as the reader's statistics office writes it: SSB writes quarters 2022K4."""
+    """A period label as the reader's statistics office writes it: SSB writes quarters 2022K4,
+    and a yearly count on a day (the population on 1 January, ``2026-01-01``) by its year."""
     if lang == "nb" and len(label) == 6 and label[:4].isdigit() and label[4] == "Q":
         return f"{label[:4]}K{label[5]}"
+    if _DAY.fullmatch(label):
+        return label[:4]
     return label
 
 

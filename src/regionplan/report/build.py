@@ -12,12 +12,17 @@ import math
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
+import attrs
+
 from regionplan.errors import EvaluationError, Problem
 from regionplan.evaluation.explain import format_number
 from regionplan.evaluation.status import Status
 from regionplan.plan.model import DEFAULT_LANGUAGE, Element, ElementKind, Label, Plan
 from regionplan.plan.sdg import catalogue
 from regionplan.report.basis import goal_basis
+from regionplan.report.comparisons import comparisons_view
+from regionplan.report.member import map_view, member_view
+from regionplan.report.method import method_of
 from regionplan.report.model import (
     ActorRef,
     ActorView,
@@ -40,6 +45,7 @@ from regionplan.report.model import (
     TreeNode,
     WarningRow,
 )
+from regionplan.report.notes import source_notes
 from regionplan.report.rows import point, rests_on, target_row, time_of
 from regionplan.report.urls import safe_url
 from regionplan.report.words import SECTION_HEADINGS, word
@@ -58,6 +64,8 @@ def build_report(
     lang: str = DEFAULT_LANGUAGE,
     area: str | None = None,
     warnings: Iterable[Problem] = (),
+    map_target: str | None = None,
+    map_by: str = "status",
 ) -> Report:
     """Lay out an evaluation for reading.
 
@@ -66,11 +74,22 @@ def build_report(
         lang: ``"nb"`` or ``"en"``: interface words and plan text (falling back to the other).
         area: the region or area to report on (default: the first evaluated, the plan's region).
         warnings: plan-quality problems to list (e.g. ``validate_plan(...).warnings``).
+        map_target: the target the map of the members shows (default: the main goal's first).
+        map_by: colour the map by the target's ``"status"`` or its latest ``"value"``.
+
+    The member view and the map need the members evaluated as areas of their own
+    (``groups=member_groups(plan)``); without them the report has neither.
 
     Raises:
-        EvaluationError: ``area`` was not evaluated.
+        EvaluationError: ``area`` was not evaluated; an unknown map target or ``map_by``.
     """
-    return _Builder(evaluation, lang, area).build(tuple(warnings))
+    report = _Builder(evaluation, lang, area).build(tuple(warnings))
+    report = attrs.evolve(report, method=method_of(report))
+    member = member_view(evaluation, report.area, lang)
+    highlight = member.code if member else ""
+    shown = map_view(evaluation, lang, target=map_target, by=map_by, highlight=highlight)
+    compared = comparisons_view(evaluation, report.area, lang)
+    return attrs.evolve(report, member=member, map=shown, comparisons=compared)
 
 
 class _Builder:
@@ -152,6 +171,7 @@ class _Builder:
             period_start=meta.period_start,
             period_end=meta.period_end,
             source_document=safe_url(meta.source_document),
+            source_citation=" ".join(meta.source_document.split()),
             as_of=self.ev.as_of,
             area=self.area,
             area_name=self.area_name(),
@@ -373,6 +393,7 @@ class _Builder:
 
     def sources(self) -> tuple[SourceCredit, ...]:
 
+        titles = {m.id: self.text(m.title) for m in self.plan.metrics}
         found: dict[tuple[str, str, str], tuple[Any, list[str]]] = {}
         for metric in self.plan.metrics:
             if metric.id not in self.ev.data:
@@ -401,8 +422,9 @@ class _Builder:
                     licence=p.licence,
                     retrieved=p.retrieved.isoformat() if p.retrieved else "",
                     url=safe_url(p.url),
-                    notes=p.notes,
+                    notes=source_notes(p.notes, p.source, self.lang),
                     metrics=tuple(metrics),
+                    metric_titles=tuple(titles.get(m) or m for m in metrics),
                 )
             )
         return tuple(out)

@@ -18,6 +18,9 @@ from typing import Any
 
 import attrs
 
+from regionplan.report.comparison_views import ComparedArea, ComparisonsView, MetricComparison
+from regionplan.report.member import AreaFigure, MapView, MemberTarget, MemberView
+from regionplan.report.method import Method, MethodItem, MethodPart
 from regionplan.report.views import (
     BaseRow,
     DataAgeView,
@@ -37,9 +40,12 @@ __all__ = [
     "SCHEMA_VERSION",
     "ActorRef",
     "ActorView",
+    "AreaFigure",
     "BaseRow",
     "ChartData",
     "ChartPoint",
+    "ComparedArea",
+    "ComparisonsView",
     "DataAgeView",
     "Diagram",
     "DiagramEdge",
@@ -49,7 +55,14 @@ __all__ = [
     "FailureView",
     "GoalBasis",
     "LatestFigure",
+    "MapView",
     "Member",
+    "MemberTarget",
+    "MemberView",
+    "Method",
+    "MethodItem",
+    "MethodPart",
+    "MetricComparison",
     "MixEntry",
     "OriginView",
     "ProjectionView",
@@ -348,6 +361,7 @@ class SourceCredit:
 
     ``label`` is the line to print: the source's credit line, else one made from its
     publisher and table, else the source's name and table.
+    ``metrics``: ids of the metrics read from it; ``metric_titles``: their names, in order.
     """
 
     source: str
@@ -360,6 +374,7 @@ class SourceCredit:
     url: str | None
     notes: str
     metrics: tuple[str, ...]
+    metric_titles: tuple[str, ...] = ()
 
 
 @attrs.frozen
@@ -407,6 +422,11 @@ class Report:
         rests_on: what the statuses rest on, on one line: "Status per 2026-11-30 · nyeste
             tall: arbeidsplasser 2022K4 (46 mnd.)".
         stale_note: which metrics should have newer figures by now ("" when none).
+        member: on a report about one member, that member beside the region and the others.
+        map: the members on one target, for the map (``None`` without members evaluated).
+        comparisons: the region beside its comparators, and the indicators to watch.
+        method: how the evaluation works, in short (:func:`regionplan.report.method.method_of`).
+        source_citation: the plan's source document as cited (a title or URL; "" if none).
     """
 
     lang: str
@@ -436,6 +456,11 @@ class Report:
     latest_figures: tuple[LatestFigure, ...] = ()
     rests_on: str = ""
     stale_note: str = ""
+    member: MemberView | None = None
+    map: MapView | None = None
+    comparisons: ComparisonsView | None = None
+    method: Method | None = None
+    source_citation: str = ""
 
     def t(self, key: str, **fields: Any) -> str:
         """An interface word in the report's language, with ``fields`` filled in."""

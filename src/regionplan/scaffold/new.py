@@ -195,6 +195,7 @@ class _Maker:
             self._reword(node)
             if it.section == "plan":
                 node["id"] = f"{self.rid}-plan"
+                self._comparators(node)
                 self._owner(node)
             self._references(it.section, node)
             if mark.mark == "adapt":
@@ -223,6 +224,16 @@ class _Maker:
                 put(node, key, parts[key])
             else:
                 node.insert(len(node) - (1 if "municipalities" in node else 0), key, parts[key])
+
+    def _comparators(self, node: Any) -> None:
+        """Drop the comparators made of the template's own neighbours (county, Norway and members stay)."""
+        listed = node.get("comparators")
+        for i in reversed(range(len(listed) if isinstance(listed, list) else 0)):
+            c = listed[i]
+            if isinstance(c, Mapping) and c.get("kind") == "region":
+                why = "its municipalities are neighbours of the template's region"
+                self.notes.dropped.append(A.Entry("", f"comparator `{c.get('id')}`", why))
+                del listed[i]
 
     def _owner(self, node: Any) -> None:
         owner = node.get("owner")

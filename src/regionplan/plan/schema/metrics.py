@@ -8,7 +8,7 @@ are recorded).
 from __future__ import annotations
 
 from regionplan.plan import problems as P
-from regionplan.plan.model import Direction, Metric, SourceSpec, Target, TargetKind
+from regionplan.plan.model import Direction, MergeRule, Metric, SourceSpec, Target, TargetKind
 from regionplan.plan.nodes import Node, ScalarNode, SeqNode
 from regionplan.plan.periods import PeriodKind, PeriodSpec, spec_problem
 from regionplan.plan.schema.reader import _METRIC_ID, _Reader
@@ -91,6 +91,7 @@ def _read_metric(r: _Reader, node: Node) -> Metric | None:
             "description",
             "decimals",
             "projection_min_points",
+            "merge",
             "template",
         ),
     )
@@ -165,6 +166,7 @@ def _read_metric(r: _Reader, node: Node) -> Metric | None:
         description=r.label(f.get("description"), "metric description"),
         decimals=decimals,
         projection_min_points=min_points if min_points is not None else 5,
+        merge=r.choice(f.get("merge"), "merge", MergeRule, MergeRule.FALLBACK) or MergeRule.FALLBACK,
         location=node.location,
     )
 

@@ -23,6 +23,7 @@ from regionplan.plan.model import (
 )
 from regionplan.plan.nodes import Node, ScalarNode, SeqNode
 from regionplan.plan.periods import PLAN_YEARS
+from regionplan.plan.schema.comparators import read_comparators
 from regionplan.plan.schema.metrics import MAX_WEIGHT
 from regionplan.plan.schema.reader import _CODE, _Reader
 from regionplan.plan.schema.template import _read_template
@@ -43,6 +44,7 @@ def _read_meta(r: _Reader, node: Node) -> PlanMeta | None:
             "source_document",
             "template",
             "allow_paths",
+            "comparators",
         ),
     )
     if f is None:
@@ -85,6 +87,7 @@ def _read_meta(r: _Reader, node: Node) -> PlanMeta | None:
         allow_paths=tuple(
             t for n in r.seq(f.get("allow_paths"), "allow_paths") if (t := r.text(n, "allowed path"))
         ),
+        comparators=read_comparators(r, f.get("comparators")),
         location=node.location,
     )
 

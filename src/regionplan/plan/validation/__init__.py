@@ -21,6 +21,7 @@ from regionplan.plan import problems as P
 from regionplan.plan.graph import GoalGraph
 from regionplan.plan.model import Plan
 from regionplan.plan.validation.common import _err
+from regionplan.plan.validation.comparators import check_comparators
 from regionplan.plan.validation.metrics import _check_metrics
 from regionplan.plan.validation.quality import _check_quality
 from regionplan.plan.validation.references import _check_ids, _check_references, _check_sdg
@@ -51,6 +52,7 @@ def check_plan(plan: Plan, extensions: Any, *, structural_errors: bool = False) 
     out += _check_targets(plan, extensions)
     if 1000 <= plan.meta.period_start <= plan.meta.period_end <= 9998:
         out += _check_region(plan)  # needs the plan period; a bad one is reported already
+        out += check_comparators(plan)
     out += _check_sdg(plan)
     out += _check_quality(plan, graph)
     if not structural_errors and not any(p.is_error for p in out):

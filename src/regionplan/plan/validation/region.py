@@ -1,6 +1,8 @@
 """Checks of the region: each municipality's codes against the recorded code changes, over the plan period.
 
-A code must be valid on the dates it is listed for, and every day of the plan period needs a valid code.
+A code must be valid on the dates it is listed for, must be one the member's earlier code became,
+and every day of the plan period needs a valid code; a gap between two codes (whenever it lies: the
+data go back before the plan period) is an error whose hint names the code the records give.
 """
 
 from __future__ import annotations
@@ -47,6 +49,10 @@ def _check_region(plan: Plan) -> list[Problem]:
                     )
                 )
         out += _check_lineage(name, m.codes, changes)
+        gaps = _gaps(m.codes)
+        out += [
+            _gap_problem(name, before, start_gap, end_gap, changes) for before, start_gap, end_gap in gaps
+        ]
         # Every day of the plan period needs a valid code: check the period's ends and
         # every day a code starts or stops.
         days = {start, end}
@@ -57,6 +63,8 @@ def _check_region(plan: Plan) -> list[Problem]:
                     if d + dt.timedelta(days=1) <= end:
                         days.add(d + dt.timedelta(days=1))
         for day in sorted(days):
+            if any(a <= day <= b for _, a, b in gaps):
+                continue  # reported with the code that fills it
             if m.code_on(day) is None:
                 out.append(
                     _err(
@@ -102,7 +110,7 @@ def _check_lineage(name: str, codes: tuple[MunicipalityCode, ...], changes: Code
                 f"{_named(changes, last.code, None)}: the records say {last.code} became {became} "
                 f"on {ended}",
                 later.location,
-                f"list the code {last.code} became, or check that {later.code} is this municipality's",
+                _lineage_hint(changes, last.code, later),
             )
         )
     return out
@@ -123,3 +131,50 @@ def _descendants(changes: CodeChanges, code: str) -> set[str]:
 def _named(changes: CodeChanges, code: str, on: dt.date | None) -> str:
     name = changes.name(code, on)
     return f"{code} ({name})" if name else code
+
+
+def _lineage_hint(changes: CodeChanges, ended: str, later: MunicipalityCode) -> str:
+    """Name the code the records give in place of ``later``: what ``ended`` became on its first day."""
+    on = later.valid_from or dt.date.min
+    right = [c for c in changes.successors(ended, on) if c != later.code]
+    if not right:
+        return f"list the code {ended} became, or check that {later.code} is this municipality's"
+    named = " or ".join(_named(changes, c, on) for c in right)
+    return f"write {named} here (the code {ended} became), or check that {later.code} is this municipality's"
+
+
+def _gaps(codes: tuple[MunicipalityCode, ...]) -> list[tuple[MunicipalityCode, dt.date, dt.date]]:
+    """The days between two of a member's codes that no code covers: (the code before, first, last day)."""
+    dated = sorted(codes, key=lambda c: c.valid_from or dt.date.min)
+    out = []
+    covered: dt.date | None = None  # the last day covered so far (None: open-ended)
+    before: MunicipalityCode | None = None
+    for c in dated:
+        if before is not None and covered is not None and c.valid_from is not None:
+            first = covered + dt.timedelta(days=1)
+            if c.valid_from > first:
+                out.append((before, first, c.valid_from - dt.timedelta(days=1)))
+        if before is None or (covered is not None and (c.valid_until is None or c.valid_until > covered)):
+            before, covered = c, c.valid_until
+        if covered is None:
+            break
+    return out
+
+
+def _gap_problem(
+    name: str, before: MunicipalityCode, first: dt.date, last: dt.date, changes: CodeChanges
+) -> Problem:
+    right = changes.successors(before.code, first)
+    hint = "list every code the municipality had, with 'from' and 'until' dates"
+    if right and right != (before.code,):
+        listed = ", ".join(f'{{code: "{c}", from: {first}, until: {last}}}' for c in right)
+        named = " or ".join(_named(changes, c, first) for c in right)
+        hint = f"the records give {named} for those days, the code {before.code} became: add {listed}"
+    elif right:
+        hint = f"the records say {before.code} was still valid on {first}: extend its 'until'"
+    return _err(
+        P.CODE_GAP,
+        f"{name} has no municipality code from {first} to {last}, between {before.code} and the next code",
+        before.location,
+        hint,
+    )

@@ -70,9 +70,12 @@ class DotRenderer(Renderer):
     description: ClassVar[str] = "The goal graph in Graphviz DOT, coloured by status"
 
     def render(self, report: Report, options: RenderOptions) -> str:
+        heading = f"{report.title} — {report.subtitle}"
+        if report.source_citation:
+            heading += f"\n{report.t('plan_source')}: {report.source_citation}"
         lines = [
             "digraph goals {",
-            f"  label={dot_string(f'{report.title} — {report.subtitle}')};",
+            f"  label={dot_string(heading)};",
             '  labelloc="t";',
             "  rankdir=BT;",
             '  node [shape=box, style="rounded,filled", fontname="Helvetica", fontsize=10];',

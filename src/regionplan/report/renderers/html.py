@@ -30,8 +30,15 @@ import markupsafe
 
 from regionplan.evaluation.explain import format_number
 from regionplan.markers import hookimpl
+from regionplan.plan.units import unit_for
+from regionplan.report.chartcsv import chart_csv, csv_data_url
+from regionplan.report.depth import KINDS_APART, subtree_statuses, tree_without
+from regionplan.report.htmlpage import scope_svg_ids, without_controls
+from regionplan.report.map import MAP_FILLS, map_svg, value_fill
+from regionplan.report.method import method_of
 from regionplan.report.model import ChartData, ChartPoint, Report
 from regionplan.report.renderers import Renderer, RenderOptions
+from regionplan.report.renderers.comparison_chart import comparison_svg
 from regionplan.report.words import WORDS
 
 __all__ = ["STATUS_COLOURS", "HtmlRenderer", "chart_svg", "environment"]
@@ -50,8 +57,26 @@ _PROJECTION = "#8c510a"
 _SHOCK = "#b2182b"
 
 _EXTRA_WORDS = {
-    "nb": {"skip": "Hopp til innholdet", "chart_table_period": "Periode", "generated_at": "Vurdert"},
-    "en": {"skip": "Skip to content", "chart_table_period": "Period", "generated_at": "Evaluated"},
+    "nb": {
+        "skip": "Hopp til innholdet",
+        "chart_table_period": "Periode",
+        "generated_at": "Vurdert",
+        "download_csv": "Last ned tallene (CSV)",
+        "tree_filter": "Vis",
+        "tree_measured_only": "Bare det som måles",
+        "tree_all_statuses": "Alle statuser",
+        "tree_folded": "Delmålenes underliggende deler er foldet sammen; åpne dem ved å klikke på pilen.",
+    },
+    "en": {
+        "skip": "Skip to content",
+        "chart_table_period": "Period",
+        "generated_at": "Evaluated",
+        "download_csv": "Download the figures (CSV)",
+        "tree_filter": "Show",
+        "tree_measured_only": "Measured parts only",
+        "tree_all_statuses": "All statuses",
+        "tree_folded": "The parts below the sub-goals are folded; open them with the arrow.",
+    },
 }
 
 
@@ -66,6 +91,7 @@ def environment() -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    env.globals["unit_for"] = unit_for
     return env
 
 
@@ -78,6 +104,7 @@ def words(lang: str) -> dict[str, str]:
     """The interface words of the templates in ``lang``."""
     out = dict(WORDS["en"]) | _EXTRA_WORDS["en"]
     out |= WORDS.get(lang, {}) | _EXTRA_WORDS.get(lang, {})
+    out["lang_code"] = lang
     return out
 
 
@@ -289,7 +316,8 @@ class HtmlRenderer(Renderer):
     description: ClassVar[str] = "A self-contained HTML report with charts (works offline)"
 
     def render(self, report: Report, options: RenderOptions) -> str:
-        return render_template("report.html.j2", report, charts=options.charts)
+        page = render_template("report.html.j2", report, charts=options.charts)
+        return without_controls(scope_svg_ids(page))
 
 
 def render_template(name: str, report: Report, *, charts: bool = True, **extra: Any) -> str:
@@ -312,8 +340,52 @@ def render_template(name: str, report: Report, *, charts: bool = True, **extra: 
         svgs=svgs,
         chart_rows=_chart_rows,
         nodes={n.id: n for n in report.diagram.nodes},
+        map_svg=_map_markup(report) if charts else None,
+        comparison_svgs=_comparison_markup(report) if charts else {},
+        map_fills=MAP_FILLS,
+        value_fill=value_fill,
+        **tree_context(report),
+        method=report.method or method_of(report),
+        method_links=name == "report.html.j2",
+        csv_links={c.target: csv_data_url(chart_csv(report, c)) for c in report.charts if c.history},
         **extra,
     )
+
+
+def _comparison_markup(report: Report) -> dict[str, markupsafe.Markup]:
+    """The comparison charts by "comparisons-1", "watch-2", ...: our own SVG, text escaped."""
+    c = report.comparisons
+    if c is None:
+        return {}
+    out = {}
+    for part, metrics in (("comparisons", c.compared), ("watch", c.watch)):
+        for i, m in enumerate(metrics, 1):
+            if any(a.line for a in m.areas):
+                key = f"{part}-{i}"
+                out[key] = markupsafe.Markup(comparison_svg(m, report.lang, element_id=f"{key}-chart"))
+    return out
+
+
+def _map_markup(report: Report) -> markupsafe.Markup | None:
+    """The map of the members as inline SVG (our own drawing, its text escaped by matplotlib)."""
+    if report.map is None:
+        return None
+    svg = map_svg(report.map, element_id="map-svg", title=report.map.caption)
+    return markupsafe.Markup(svg) if svg else None
+
+
+def tree_context(report: Report) -> dict[str, Any]:
+    """The goal tree as the page shows it: without open questions and framework conditions
+    (``apart``: their sections), with the statuses at or below each node for the filters."""
+    kind = {n.id: n.kind for n in report.diagram.nodes}
+    status = {n.id: n.status.value if n.status else "" for n in report.diagram.nodes}
+    tree = tree_without(report.diagram.tree, lambda n: kind.get(n) in KINDS_APART)
+    below = subtree_statuses(tree, lambda n: status.get(n, ""))
+    return {
+        "tree": tree,
+        "tree_statuses": {n: " ".join(sorted(s - {""})) for n, s in below.items()},
+        "apart": [s for s in report.sections if s.kind in KINDS_APART and s.elements],
+    }
 
 
 @hookimpl

@@ -17,8 +17,12 @@ from collections.abc import Callable, Iterable
 from typing import ClassVar
 
 from regionplan.markers import hookimpl
-from regionplan.report.model import ElementRef, GoalBasis, Report, StatusView, TargetRow
+from regionplan.plan.units import unit_for
+from regionplan.report.depth import overview
+from regionplan.report.method import method_of
+from regionplan.report.model import AreaFigure, ElementRef, GoalBasis, Report, StatusView, TargetRow
 from regionplan.report.renderers import Renderer, RenderOptions
+from regionplan.report.renderers.comparisons_text import markdown_lines as comparison_lines
 
 __all__ = ["MarkdownRenderer", "md_escape", "mermaid_label"]
 
@@ -104,6 +108,33 @@ def _table(heads: Iterable[str], rows: Iterable[Iterable[str]]) -> list[str]:
     return out
 
 
+def _figure_rows(figures: Iterable[AreaFigure], r: Report) -> list[list[str]]:
+    return [
+        [
+            f"**{md_escape(f.name)}**" if f.role == "member" else md_escape(f.name),
+            _status(f.status, r) if f.status else r.t("not_evaluated"),
+            f"{f.text} ({f.period_text})" if f.period_text else f.text,
+        ]
+        for f in figures
+    ]
+
+
+def _member_and_map(r: Report) -> list[str]:
+    """A member beside the region and the others; the map's figures as a table."""
+    out: list[str] = []
+    heads = [r.t("area"), r.t("status"), r.t("latest")]
+    if r.member:
+        out += [f"## {md_escape(r.member.comparison_heading)}", ""]
+        for t in r.member.targets:
+            unit = f" ({md_escape(t.unit)})" if t.unit else ""
+            out += [f"### {md_escape(t.title)}{unit}", "", *_table(heads, _figure_rows(t.figures, r)), ""]
+    if r.map:
+        unit = f" ({md_escape(r.map.unit)})" if r.map.unit else ""
+        out += [f"## {r.t('map')}", "", f"{md_escape(r.map.caption)}{unit}. {r.t('map_note')}", ""]
+        out += [*_table(heads, _figure_rows(r.map.members, r)), "", md_escape(r.map.credit), ""]
+    return out
+
+
 class MarkdownRenderer(Renderer):
     """GitHub-flavoured Markdown with a Mermaid goal diagram."""
 
@@ -115,11 +146,16 @@ class MarkdownRenderer(Renderer):
     def render(self, report: Report, options: RenderOptions) -> str:
         r = report
         e = md_escape
-        out = [f"# {e(r.title)}", "", f"{e(r.area_name)} · {e(r.subtitle)}", ""]
+        if r.member:
+            out = [f"# {e(r.member.heading)}", "", f"{e(r.title)} · {e(r.subtitle)}", ""]
+        else:
+            out = [f"# {e(r.title)}", "", f"{e(r.area_name)} · {e(r.subtitle)}", ""]
         if r.description:
             out += [e(r.description), ""]
+        if r.source_citation:
+            out += [f"{r.t('plan_source')}: {_plan_source(r)}", ""]
 
-        out += [f"## {r.t('summary')}", "", e(r.rests_on), ""]
+        out += [f"## {e(r.member.summary_heading) if r.member else r.t('summary')}", "", e(r.rests_on), ""]
         if r.stale_note:
             out += [f"⚠ {e(r.stale_note)}", ""]
         for i, ref in enumerate(r.headline):
@@ -134,6 +170,7 @@ class MarkdownRenderer(Renderer):
             [r.t("status"), r.t("value")], [[_status(c.status, r), str(c.count)] for c in r.summary]
         )
         out.append("")
+        out += _member_and_map(r)
 
         out += [f"## {r.t('targets')}", ""]
         if r.targets:
@@ -160,7 +197,9 @@ class MarkdownRenderer(Renderer):
         else:
             out += [r.t("no_targets"), ""]
 
-        out += [f"## {r.t('goal_graph')}", "", "```mermaid", *self._mermaid(r), "```", ""]
+        out += comparison_lines(r, e)
+        out += [f"## {r.t('goal_graph')}", "", r.t("diagram_overview_note"), ""]
+        out += ["```mermaid", *self._mermaid(r), "```", ""]
 
         out += [f"## {r.t('elements')}", ""]
         for section in r.sections:
@@ -222,7 +261,9 @@ class MarkdownRenderer(Renderer):
                     line += f", {r.t('retrieved').lower()} {e(s.retrieved)}"
                 if s.url:
                     line += f". <{s.url.replace('>', '%3E').replace(' ', '%20')}>"
-                line += f" — {r.t('used_for').lower()}: {', '.join(e(m) for m in s.metrics)}"
+                line += (
+                    f" — {r.t('used_for').lower()}: {', '.join(e(m) for m in s.metric_titles or s.metrics)}"
+                )
                 out.append(line)
             out.append("")
 
@@ -233,7 +274,25 @@ class MarkdownRenderer(Renderer):
                 [[e(w.code), e(w.message), e(w.location), e(w.hint)] for w in r.warnings],
             )
             out.append("")
+        out += self._method(r)
         return "\n".join(out).rstrip("\n") + "\n"
+
+    @staticmethod
+    def _method(r: Report) -> list[str]:
+        """How the evaluation works, in short."""
+        m = r.method or method_of(r)
+        out = [f"## {md_escape(m.heading)}", ""]
+        for part in m.parts:
+            out += [f"### {md_escape(part.heading)}", ""]
+            if part.text:
+                out += [md_escape(part.text), ""]
+            if part.items:
+                out += [
+                    f"- **{md_escape(i.term)}**" + (f": {md_escape(i.text)}" if i.text else "")
+                    for i in part.items
+                ]
+                out.append("")
+        return out
 
     @staticmethod
     def _parts(r: Report, element_id: str) -> list[str]:
@@ -268,7 +327,7 @@ class MarkdownRenderer(Renderer):
             age = f" · {t.age.age_text}" if t.age else ""
             stale = f", ⚠ {r.t('stale')}" if t.age and t.age.stale else ""
             latest = f"{t.latest.text} ({e(t.latest.period_text)}{age}{stale})"
-        goal = f"{t.goal_text} {e(t.unit)}" if t.goal is not None else "–"
+        goal = f"{t.goal_text} {e(unit_for(t.goal, t.unit, r.lang))}" if t.goal is not None else "–"
         progress = t.progress_text + (f" ({t.progress_note})" if t.progress_note else "")
         projection = t.projection_note or "–"
         if t.projection is not None:
@@ -326,10 +385,11 @@ class MarkdownRenderer(Renderer):
 
     @staticmethod
     def _mermaid(r: Report) -> list[str]:
-        ids = {n.id: f"n{i}" for i, n in enumerate(r.diagram.nodes)}
+        diagram = overview(r.diagram)
+        ids = {n.id: f"n{i}" for i, n in enumerate(diagram.nodes)}
         lines = ["graph BT"]
         by_class: dict[str, list[str]] = {}
-        for n in r.diagram.nodes:
+        for n in diagram.nodes:
             status = f"{n.status.symbol} {n.status.label}" if n.status else r.t("not_measured")
             if n.basis is not None:
                 status += f" · {n.basis.short}"
@@ -343,7 +403,7 @@ class MarkdownRenderer(Renderer):
             if n.basis is not None and n.basis.caveats and n.status is not None:
                 cls += "_caveated"
             by_class.setdefault(cls, []).append(ids[n.id])
-        for edge in r.diagram.edges:
+        for edge in diagram.edges:
             if edge.source in ids and edge.target in ids:
                 arrow = "-->" if edge.weight == 1 else f'-->|"{mermaid_label(f"{edge.weight:g}")}"|'
                 lines.append(f"  {ids[edge.source]} {arrow} {ids[edge.target]}")
@@ -356,6 +416,13 @@ class MarkdownRenderer(Renderer):
         for cls, members in by_class.items():
             lines.append(f"  class {','.join(members)} {cls}")
         return lines
+
+
+def _plan_source(r: Report) -> str:
+    """The plan's source document: a link when it is a URL, else its citation in italics."""
+    if r.source_document:
+        return f"<{r.source_document.replace('>', '%3E').replace(' ', '%20')}>"
+    return f"*{md_escape(r.source_citation)}*"
 
 
 @hookimpl

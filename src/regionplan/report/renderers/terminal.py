@@ -17,8 +17,11 @@ from collections.abc import Callable, Sequence, Set
 from typing import ClassVar
 
 from regionplan.markers import hookimpl
+from regionplan.plan.units import unit_for
+from regionplan.report.method import method_of
 from regionplan.report.model import DiagramNode, GoalBasis, Report, StatusView, TargetRow, TreeNode
 from regionplan.report.renderers import Renderer, RenderOptions
+from regionplan.report.renderers.comparisons_text import terminal_lines as comparison_lines
 
 __all__ = ["TerminalRenderer", "clean"]
 
@@ -81,6 +84,8 @@ class _Writer:
             clean(f"{report.area_name} · {report.subtitle}"),
             "",
         ]
+        if report.source_citation:
+            self.wrap(f"{report.t('plan_source')}: {report.source_citation}", "")
         self.wrap(report.rests_on, "")
         if report.stale_note:
             self.wrap(f"⚠ {report.stale_note}", "")
@@ -98,6 +103,7 @@ class _Writer:
         self.targets()
         for t in report.targets:
             self.details(t)
+        out += [clean(line) for line in comparison_lines(report)]
         self.heading(report.t("goal_graph"))
         for i, root in enumerate(report.diagram.tree):
             self.tree(root, "", i == len(report.diagram.tree) - 1, True)
@@ -105,9 +111,32 @@ class _Writer:
             self.heading(report.t("sources"))
             for s in report.sources:
                 licence = f" ({clean(s.licence)})" if s.licence else ""
-                used_for = f": {', '.join(clean(m) for m in s.metrics)}" if s.metrics else ""
-                out.append(f"* {clean(s.label)}{licence}{used_for}")
+                used_for = (
+                    f": {', '.join(clean(m) for m in s.metric_titles or s.metrics)}" if s.metrics else ""
+                )
+                out += textwrap.wrap(
+                    f"{clean(s.label)}{licence}{used_for}",
+                    self.width,
+                    initial_indent="* ",
+                    subsequent_indent="  ",
+                    break_on_hyphens=False,
+                )
+        self.method()
         return "\n".join(line.rstrip() for line in out) + "\n"
+
+    def method(self) -> None:
+        """How the evaluation works, in short."""
+        m = self.report.method or method_of(self.report)
+        self.heading(m.heading)
+        for part in m.parts:
+            self.out += ["", f"{part.heading}:"]
+            if part.text:
+                self.wrap(part.text, "  ")
+            for item in part.items:
+                text = clean(f"{item.term}: {item.text}" if item.text else item.term)
+                self.out += textwrap.wrap(
+                    text, self.width, initial_indent="  * ", subsequent_indent="    ", break_on_hyphens=False
+                )
 
     def targets(self) -> None:
         report = self.report
@@ -118,7 +147,9 @@ class _Writer:
                     f"{t.status.symbol} {t.status.label}",
                     clean(t.title),
                     self.latest(t),
-                    f"{t.goal_text} {clean(t.unit)}" if t.goal is not None else "–",
+                    f"{t.goal_text} {clean(unit_for(t.goal, t.unit, report.lang))}"
+                    if t.goal is not None
+                    else "–",
                     clean(t.deadline_text) or "–",
                 ],
             )

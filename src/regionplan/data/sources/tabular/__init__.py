@@ -16,7 +16,11 @@ area code, which the period label and which the value, and which rows to keep::
 Query keys of both sources:
 
 ``path`` (required)
-    the file, relative to the plan's folder.
+    the file, relative to the plan's folder; or a list of files (``[a.csv, b.csv]``) or a
+    pattern (``data/population_*.csv``, the files it matches in sorted order), read as one
+    table: every file is read on its own (same columns and options), must lie inside the
+    plan's folder like a single file, and two files holding the same area and period are an
+    error naming both lines (a "no value" cell gives way to another file's value).
 ``columns`` (required)
     ``{area: COLUMN, period: COLUMN, value: COLUMN}``.
 ``filter``
@@ -58,13 +62,16 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, ClassVar
 
+from regionplan.data.attempts import FailureKind
 from regionplan.data.series import Observations
-from regionplan.data.sources import DataSource, QueryKey, SourceContext, SourceRequest
+from regionplan.data.sources import DataSource, QueryKey, SourceContext, SourceFailed, SourceRequest
+from regionplan.data.sources.tabular.combine import combine
 from regionplan.data.sources.tabular.query import (
     _COMMON_KEYS,
     TabularQuery,
     _check_common,
     _is_text,
+    paths_of,
     query_text,
 )
 from regionplan.data.sources.tabular.rows import observations
@@ -77,7 +84,14 @@ __all__ = ["CsvSource", "ExcelSource", "Table", "TabularQuery", "query_text", "r
 
 #: The query keys both sources take, for the reference.
 _QUERY_KEYS: tuple[QueryKey, ...] = (
-    QueryKey("path", "text", "the file, relative to the plan's folder", required=True),
+    QueryKey(
+        "path",
+        "text or list of texts",
+        "the file, relative to the plan's folder; or several files (``[a.csv, b.csv]``) or a "
+        "pattern (``data/population_*.csv``, files matched in sorted order) read as one table, "
+        "where two files may not hold the same area and period",
+        required=True,
+    ),
     QueryKey(
         "columns",
         "mapping",
@@ -144,9 +158,10 @@ class _TabularSource(DataSource):
     def _read(self, query: Mapping[str, Any], path: Path, label: str) -> Table:
         """Read the file."""
 
-    def table(self, query: Mapping[str, Any]) -> Table:
-        """The file a query names, read once per file version and reading options."""
-        label = str(query["path"])
+    def table(self, query: Mapping[str, Any], label: str | None = None) -> Table:
+        """The file a query names (or ``label``, one of its files), read once per file version
+        and reading options."""
+        label = str(query["path"]) if label is None else label
         path = self.context.resolve(label)
         st = _stat(path, label)
         key = self._cache_key(query, path.resolve(), st)
@@ -154,15 +169,44 @@ class _TabularSource(DataSource):
             self._tables[key] = self._read(query, path, label)
         return self._tables[key]
 
+    def files(self, query: Mapping[str, Any]) -> list[str]:
+        """The files a query's ``path`` names, as the plan's folder sees them: each name
+        given, and the files each pattern (``*``, ``?``, ``[...]``) matches, sorted.
+
+        Raises:
+            SourceFailed: a pattern matches no file (kind ``file_missing``).
+        """
+        found: list[str] = []
+        for given in paths_of(query):
+            if not any(c in given for c in "*?["):
+                found.append(given)
+                continue
+            pattern = Path(given)
+            root = Path(pattern.anchor) if pattern.is_absolute() else self.context.base_dir
+            relative = pattern.relative_to(root) if pattern.is_absolute() else pattern
+            matches = sorted(p for p in root.glob(str(relative)) if p.is_file() or p.is_symlink())
+            if not matches:
+                msg = f"no file matches {given}"
+                raise SourceFailed(msg, FailureKind.FILE_MISSING)
+            for m in matches:
+                found.append(str(m) if pattern.is_absolute() else m.relative_to(root).as_posix())
+        return list(dict.fromkeys(found))
+
     def fetch(self, request: SourceRequest) -> Observations:
         problems = self.check_query(request.query)
         if problems:
             msg = f"metric {request.metric!r}: " + "; ".join(problems)
             raise DataSourceError(msg)
         q = TabularQuery.from_query(request.query)
-        return observations(
-            self.table(request.query), q, self.name, request.query, unit=request.unit, members=request.areas
-        )
+        labels = self.files(request.query)
+        tables = [self.table(request.query, label) for label in labels]
+        batches = [
+            observations(t, q, self.name, request.query, unit=request.unit, members=request.areas)
+            for t in tables
+        ]
+        if len(batches) == 1:
+            return batches[0]
+        return combine(tables, batches, q)
 
     def close(self) -> None:
         self._tables.clear()

@@ -19,7 +19,7 @@ from regionplan.data.sources import parse_retrieved
 from regionplan.data.sources.tabular.cells import _DECIMALS, _THOUSANDS, NumberFormat
 from regionplan.errors import DataSourceError
 
-__all__ = ["COLUMN_ROLES", "TabularQuery", "query_text"]
+__all__ = ["COLUMN_ROLES", "TabularQuery", "paths_of", "query_text"]
 
 #: The column roles ``columns`` must map.
 COLUMN_ROLES: tuple[str, ...] = ("area", "period", "value")
@@ -56,6 +56,19 @@ def _is_text(value: Any) -> bool:
     return isinstance(value, str) and value.strip() != ""
 
 
+def _is_path(value: Any) -> bool:
+    """A file name, or a non-empty list of them."""
+    if isinstance(value, list | tuple):
+        return bool(value) and all(_is_path(v) and not isinstance(v, list | tuple) for v in value)
+    return _is_text(value) or isinstance(value, os.PathLike)
+
+
+def paths_of(query: Mapping[str, Any]) -> list[str]:
+    """The query's ``path`` as a list of the names (or patterns) written."""
+    given = query["path"]
+    return [os.fspath(p) for p in given] if isinstance(given, list | tuple) else [os.fspath(given)]
+
+
 def _is_filter_value(value: Any) -> bool:
     return isinstance(value, str | int) and not isinstance(value, bool)
 
@@ -63,8 +76,11 @@ def _is_filter_value(value: Any) -> bool:
 def _check_common(name: str, query: Mapping[str, Any]) -> list[str]:
     """Problems with the keys the csv and excel sources share."""
     problems: list[str] = []
-    if "path" in query and not (_is_text(query["path"]) or isinstance(query["path"], os.PathLike)):
-        problems.append(f"the {name} source's 'path' must be a file name, not {query['path']!r}")
+    if "path" in query and not _is_path(query["path"]):
+        problems.append(
+            f"the {name} source's 'path' must be a file name, a pattern such as data/population_*.csv "
+            f"or a list of file names, not {query['path']!r}"
+        )
     columns = query.get("columns")
     if "columns" in query:
         if not isinstance(columns, Mapping):
@@ -141,7 +157,7 @@ class TabularQuery:
     """A checked ``csv`` or ``excel`` query.
 
     Attributes:
-        path: the file as the query names it.
+        path: the file (or files, comma-separated) as the query names it.
         area, period, value: the columns mapped to each role.
         filter: the rows to keep: column name to the texts accepted.
         unit: the values' unit, or ``None``.
@@ -175,7 +191,7 @@ class TabularQuery:
         missing = query.get("missing", [""])
         missing_items = missing if isinstance(missing, list | tuple) else [missing]
         return cls(
-            path=str(query["path"]),
+            path=", ".join(paths_of(query)),
             area=str(columns["area"]).strip(),
             period=str(columns["period"]).strip(),
             value=str(columns["value"]).strip(),

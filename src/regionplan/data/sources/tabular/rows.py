@@ -30,7 +30,7 @@ from regionplan.data.sources.tabular.table import Table, _did_you_mean
 from regionplan.errors import DataSourceError
 from regionplan.plan.periods import parse_period
 
-__all__ = ["observations"]
+__all__ = ["kept_rows", "observations"]
 
 
 def observations(
@@ -59,18 +59,7 @@ def observations(
     period_col = table.column(q.period, "columns.period")
     value_col = table.column(q.value, "columns.value")
     unit_col = table.column(q.unit_column, "unit_column") if q.unit_column else None
-    filters = [(table.column(c, f"filter.{c}"), c, set(v)) for c, v in q.filter.items()]
-
-    keep = list(range(len(table.rows)))
-    for col, name, wanted in filters:
-        seen = {_label(table.cell(i, col)) for i in range(len(table.rows))}
-        if not wanted & seen:
-            shown = " or ".join(repr(w) for w in sorted(wanted))
-            msg = f"{table.label}: column {name!r} (filter) never holds {shown}"
-            first = sorted(wanted)[0]
-            msg += _did_you_mean(first, sorted(seen), "values")
-            raise DataSourceError(msg)
-        keep = [i for i in keep if _label(table.cell(i, col)) in wanted]
+    keep = kept_rows(table, q)
 
     areas: list[str] = []
     periods: list[str] = []
@@ -130,6 +119,26 @@ def observations(
         notes=q.note,
     )
     return Observations(areas, periods, values, batch_unit, provenance)
+
+
+def kept_rows(table: Table, q: TabularQuery) -> list[int]:
+    """The rows the query's filter keeps, in the file's order (one observation each).
+
+    Raises:
+        DataSourceError: a filtered column is missing, or a filter value never occurs.
+    """
+    filters = [(table.column(c, f"filter.{c}"), c, set(v)) for c, v in q.filter.items()]
+    keep = list(range(len(table.rows)))
+    for col, name, wanted in filters:
+        seen = {_label(table.cell(i, col)) for i in range(len(table.rows))}
+        if not wanted & seen:
+            shown = " or ".join(repr(w) for w in sorted(wanted))
+            msg = f"{table.label}: column {name!r} (filter) never holds {shown}"
+            first = sorted(wanted)[0]
+            msg += _did_you_mean(first, sorted(seen), "values")
+            raise DataSourceError(msg)
+        keep = [i for i in keep if _label(table.cell(i, col)) in wanted]
+    return keep
 
 
 def _check_labels(table: Table, q: TabularQuery, keep: list[int], periods: list[str]) -> None:
