@@ -9,7 +9,7 @@ import pint
 import pytest
 from hypothesis import given
 
-from regionplan.data.series import Observations, Provenance, Series
+from regionplan.data.series import ImpossibleValues, Observations, Provenance, Series
 from regionplan.plan.periods import Period, PeriodKind, PeriodSpec, parse_period
 from regionplan.plan.units import parse_unit, registry, unit_label
 from strategies import long_observations
@@ -157,20 +157,21 @@ def test_empty_series() -> None:
 def test_random_long_observations_round_trip_through_to_frame(
     cells: tuple[list[str], list[str], list[float]],
 ) -> None:
-    areas, labels, values = cells
-    s = Series.from_observations([Observations(areas, labels, values, None, PROV)], unit="job")
+    areas, labels, values = cells  # a share may be negative where a count may not
+    s = Series.from_observations([Observations(areas, labels, values, None, PROV)], unit="percent")
     frame = s.to_frame()
     assert list(frame.columns) == ["area", "period", "time", "value", "unit"]
     assert len(frame) == len(s.areas) * len(s.periods)
     observed = frame.dropna(subset=["value"])
     got = {(a, p): v for a, p, v in zip(observed["area"], observed["period"], observed["value"], strict=True)}
     assert got == {(a, p): v for a, p, v in zip(areas, labels, values, strict=True)}
-    assert set(frame["unit"]) == {unit_label(parse_unit("job"))}
+    assert set(frame["unit"]) == {unit_label(parse_unit("percent"))}
     assert list(s.periods) == sorted(s.periods)
     assert s.times.tolist() == [p.time for p in s.periods]
     # and back: the long frame pivots to the same series
     again = Series.from_observations(
-        [Observations(observed["area"], observed["period"], observed["value"], "job", PROV)], unit="job"
+        [Observations(observed["area"], observed["period"], observed["value"], "percent", PROV)],
+        unit="percent",
     )
     assert again == s
 
@@ -241,3 +242,12 @@ def test_a_period_spec_describes_each_kind() -> None:
     assert PeriodSpec().describe() == "over the whole year"
     assert PeriodSpec("month", month=6).describe() == "counted in month 6"
     assert PeriodSpec("instant", month=3, day=15).describe() == "counted on 15 March"
+
+
+def test_a_negative_count_from_any_source_is_refused() -> None:
+    """A plugin source's batch passes here too: a negative count never becomes a value."""
+    batch = Observations(["0235"], ["2020"], [-1.0], None, PROV)
+    with pytest.raises(ImpossibleValues, match="below zero"):
+        Series.from_observations([batch], unit="job")
+    # the same number is a possible change in percentage points
+    assert Series.from_observations([batch], unit="percent").values[0, 0] == -1.0

@@ -245,9 +245,10 @@ class Series:
             return cls.empty(target, provenance=[b.provenance for b in batches])
         converted = [_in_unit(b, target) for b in batch_list]
         for b, in_unit in zip(batch_list, converted, strict=True):
-            # a conversion may overflow what the batch held (1e300 BNOK in NOK)
-            if (i := first_impossible(in_unit)) is not None:
-                raise ImpossibleValues(b._where(i) + (impossible_value(in_unit[i]) or ""))
+            # a conversion may overflow what the batch held (1e300 BNOK in NOK), and a plugin
+            # source may deliver a negative count: neither may reach a status
+            if (i := first_impossible(in_unit, target)) is not None:
+                raise ImpossibleValues(b._where(i) + (impossible_value(in_unit[i], target) or ""))
         areas_all = np.concatenate([b.areas for b in batch_list]).astype(str)
         labels_all = np.concatenate([b.periods for b in batch_list]).astype(str)
         values_all = np.concatenate(converted)
