@@ -615,3 +615,21 @@ def test_a_nul_character_in_an_include_name_is_a_problem_not_a_crash(tmp_path: P
         "plan.yaml:2:11: error RP002: the included file part\\0.yaml is not a valid file name"
         in result.output
     )
+
+
+def test_an_excel_zip_bomb_is_refused_before_it_unpacks(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A workbook is a zip archive: the size its parts unpack to counts, not the file's."""
+    import zipfile
+
+    from regionplan.data.sources.tabular import read_excel
+    from regionplan.errors import DataSourceError
+
+    monkeypatch.setenv("REGIONPLAN_MAX_DATA_FILE_MB", "1")
+    bomb = tmp_path / "bomb.xlsx"
+    with zipfile.ZipFile(bomb, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", b"0" * 5_000_000)  # 5 MB of zeros, a few KB packed
+    assert bomb.stat().st_size < 100_000
+    with pytest.raises(DataSourceError, match=r"bomb\.xlsx unpacks to 5\.0 MB, more than the 1 MB"):
+        read_excel(bomb, sheet=None, header_row=1, label="data/bomb.xlsx")

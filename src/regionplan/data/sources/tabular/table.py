@@ -12,6 +12,7 @@ import datetime as dt
 import difflib
 import io
 import os
+import zipfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,7 @@ from regionplan.data.sources import refused_file
 from regionplan.data.sources.tabular.cells import _label
 from regionplan.errors import DataSourceError
 from regionplan.plan.safefiles import (
+    FileRefusal,
     RefusedFile,
     SizeLimit,
     bad_text,
@@ -199,6 +201,30 @@ def read_excel(path: Path, *, sheet: str | int | None, header_row: int, label: s
             raise refused_file(exc, label) from None
 
 
+def _check_unpacked(handle: Any, path: Path, label: str) -> None:
+    """Refuse a workbook whose parts unpack to more than a data file may hold.
+
+    An ``.xlsx`` file is a zip archive: a small file can unpack to gigabytes (a zip bomb),
+    so the size its directory declares is checked before openpyxl unpacks anything.
+    """
+    limit = data_file_limit()
+    try:
+        with zipfile.ZipFile(handle) as archive:
+            unpacked = sum(max(info.file_size, 0) for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return  # not a zip archive: openpyxl says so in its own words
+    finally:
+        handle.seek(0)
+    if unpacked > limit.bytes:
+        exc = RefusedFile(
+            path,
+            FileRefusal.TOO_LARGE,
+            f"unpacks to {unpacked / 1e6:,.1f} MB, more than the {limit.bytes / 1e6:g} MB "
+            f"a data file may hold (the environment variable {limit.env} sets the limit, in MB)",
+        )
+        raise refused_file(exc, label)
+
+
 def _read_sheet(
     openpyxl: Any,
     handle: Any,
@@ -209,6 +235,7 @@ def _read_sheet(
     header_row: int,
     label: str,
 ) -> Table:
+    _check_unpacked(handle, path, label)
     try:
         book = openpyxl.load_workbook(handle, read_only=True, data_only=True)
     except RefusedFile as exc:
