@@ -129,6 +129,7 @@ def prepare(module: str, work: Path) -> None:
     settings = (
         f"only_mutate = {_toml_list(files)}\n"
         f"pytest_add_cli_args_test_selection = {_toml_list(tests)}\n"
+        'also_copy = ["examples"]\n'  # plans and data some tests read
         'forkserver_warmup = "import"\n'
         f"preload_modules_file = {json.dumps(str(work / 'preload.txt'))}\n"
     )
@@ -171,8 +172,9 @@ def run(module: str, work: Path, *, budget: float, jobs: int, resume: bool) -> N
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(proc.pid, signal.SIGKILL)  # a worker left behind by mutmut
     print(f"took {time.monotonic() - start:.0f} s (mutmut's output: {log})")
-    if proc.returncode not in (0, None) and not summary_counts(work):
-        sys.exit(f"mutmut failed ({proc.returncode}); see {log}")
+    counts = summary_counts(work)
+    if proc.returncode not in (0, None) and counts["not checked"] == sum(counts.values()):
+        sys.exit(f"mutmut failed ({proc.returncode}) before testing a mutant; see {log}")
     print_summary(module, work)
 
 
