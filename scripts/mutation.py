@@ -64,7 +64,12 @@ MODULES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     ),
     "validation": (
         ("src/regionplan/plan/validation/*.py",),
-        ("tests/test_validation.py", "tests/test_comparisons.py"),
+        (
+            "tests/test_validation.py",
+            "tests/test_comparisons.py",
+            "tests/test_plugins.py",
+            "tests/test_plugin_faults.py",
+        ),
     ),
 }
 

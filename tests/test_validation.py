@@ -290,6 +290,16 @@ CASES: list[tuple[str, str, str, Severity, str]] = [
         "weighted_mean",
     ),
     (
+        "too few observations for a projection",
+        plan_text(
+            metrics=JOBS.replace("direction: increase,", "direction: increase, projection_min_points: 2,")
+            + POP
+        ),
+        P.BAD_VALUE,
+        Severity.ERROR,
+        "projection_min_points 2: at least 3",
+    ),
+    (
         "growth_vs against itself",
         plan_text(
             targets="  - {id: t, element: goal, metric: jobs, kind: growth_vs, other: jobs, baseline: '2024'}\n"
@@ -332,7 +342,7 @@ CASES: list[tuple[str, str, str, Severity, str]] = [
         plan_text(targets=target().replace("element: goal, metric: jobs", "element: jobs, metric: jobs", 1)),
         P.UNKNOWN_REFERENCE,
         Severity.ERROR,
-        "exists, but it is not a element",
+        "exists, but it is not an element",
     ),
     (
         "unknown actor",
@@ -683,3 +693,377 @@ def test_a_code_ended_too_early_is_a_gap_whose_hint_extends_it(tmp_path: Path, e
     assert p.code == P.CODE_GAP
     assert "from 2023-01-01 to 2023-12-31" in p.message
     assert p.hint == "the records say 3037 was still valid on 2023-01-01: extend its 'until'"
+
+
+# -- each problem's exact words: what is wrong, and how to fix it -----------------------------------
+
+#: case id -> (message, hint) of each problem the case gives, in order (read and checked by hand)
+EXACT: dict[str, list[tuple[str, str]]] = {
+    "deadline before baseline": [
+        (
+            "the target 't' has its deadline (2030) before its baseline (2031)",
+            "the deadline comes after the baseline",
+        ),
+        (
+            "the target 'tp' has its deadline (2030) before its baseline (2031)",
+            "the deadline comes after the baseline",
+        ),
+    ],
+    "deadline at baseline": [
+        (
+            f"the target '{t}' has its deadline at its baseline (2030): it would be judged on the value "
+            "it is measured from",
+            "move the deadline later, or the baseline earlier",
+        )
+        for t in ("t", "tp")
+    ],
+    "deadline at baseline, written as another period ending at the same time": [
+        (
+            f"the target '{t}' has its deadline at its baseline (2029Q4); 2029 and 2029Q4 stand at the same "
+            "point in time: it would be judged on the value it is measured from",
+            "move the deadline later, or the baseline earlier",
+        )
+        for t in ("t", "tp")
+    ],
+    "code ends before it starts": [("Ullensaker: the code 3209 ends before it starts", "")],
+    "code gap": [
+        (
+            "Ullensaker has no municipality code valid on 2021-01-01, within the plan period 2021-2030",
+            "list every code the municipality had, with 'from' and 'until' dates",
+        )
+    ],
+    "expression syntax": [
+        (
+            "the metric 'd': cannot read the expression: '(' was never closed (column 7 of the expression)",
+            "see the list of functions in the reference on derived metrics",
+        )
+    ],
+    "expression declared in the wrong unit": [
+        (
+            "the metric 'd' is declared in 'job' but its expression gives 'jobs / persons'",
+            "change the unit, or the expression (share() gives percent)",
+        )
+    ],
+    "derived metrics in a cycle": [("derived metrics refer to each other in a cycle: d -> e -> d", "")],
+    "unknown source with did-you-mean": [
+        (
+            "no data source named 'inlne'; did you mean 'inline'?",
+            "install the plugin that provides it, or correct the name",
+        )
+    ],
+    "metric with no data definition": [
+        (
+            "the metric 'jobs' has neither a source nor 'derived'",
+            "add 'source: {name: ..., ...}' or 'derived: <expression>'",
+        )
+    ],
+    "weighted mean without weight": [
+        (
+            "the metric 'jobs' aggregates by weighted_mean but has no 'weight'",
+            "name the metric to weight by, e.g. 'weight: population'",
+        )
+    ],
+    "too few observations for a projection": [
+        (
+            "the metric 'jobs' has projection_min_points 2: at least 3",
+            "a projection needs three observations for an interval; the default is 5",
+        )
+    ],
+    "reference to an id of the wrong kind": [
+        ("unknown element 'jobs'", "'jobs' exists, but it is not an element")
+    ],
+    "contributes_to cycle": [
+        (
+            "contributes_to links form a cycle: a -> b -> a",
+            "an element cannot contribute, through others, to itself; remove one link",
+        )
+    ],
+    "unused metric": [("no target or expression uses the metric 'population'", "")],
+}
+
+
+@pytest.mark.parametrize("case", list(EXACT))
+def test_each_check_says_exactly_what_and_how_to_fix(tmp_path: Path, extensions: Any, case: str) -> None:
+    (text, code, severity) = next((c[1], c[2], c[3]) for c in CASES if c[0] == case)
+    v = validate(tmp_path, text, extensions)
+    assert [(p.message, p.hint) for p in v.problems if p.code == code and p.severity is severity] == EXACT[
+        case
+    ]
+
+
+def test_a_cycle_is_reported_at_its_first_element(tmp_path: Path, extensions: Any) -> None:
+    elements = GOALS + (
+        "  - {id: a, kind: sub_goal, title: A, contributes_to: [b]}\n"
+        "  - {id: b, kind: sub_goal, title: B, contributes_to: [a]}\n"
+    )
+    text = plan_text(elements=elements)
+    (p,) = [p for p in validate(tmp_path, text, extensions).problems if p.code == P.CYCLE]
+    assert p.location == _at(text, "{id: a,")
+
+
+def test_a_reference_with_nothing_close_says_what_to_define(tmp_path: Path, extensions: Any) -> None:
+    text = plan_text(targets=target().replace("element: goal", "element: zzz", 1))
+    (p,) = [p for p in validate(tmp_path, text, extensions).problems if p.code == P.UNKNOWN_REFERENCE]
+    assert (p.message, p.hint) == ("unknown element 'zzz'", "define an element with id 'zzz'")
+
+
+def test_a_unit_with_nothing_close_lists_the_domain_units(tmp_path: Path, extensions: Any) -> None:
+    from regionplan.plan.units import BASE_DEFINITIONS
+
+    text = plan_text(metrics=JOBS.replace("unit: job", "unit: qqqq") + POP, targets=target())
+    (p,) = [p for p in validate(tmp_path, text, extensions).problems if p.code == P.UNKNOWN_UNIT]
+    names = [d.split("=")[0].strip() for d in BASE_DEFINITIONS] + ["percent", "dimensionless"]
+    assert p.hint == "domain units: " + ", ".join(names) + "; a plugin can add more"
+
+
+def test_every_metric_is_checked_after_one_with_a_problem(tmp_path: Path, extensions: Any) -> None:
+    metrics = (
+        JOBS.replace("unit: job, ", "")  # no unit: the reader reports it; the unit checks pass it by
+        + JOBS.replace("id: jobs", "id: j2").replace("unit: job", "unit: jbo")
+        + JOBS.replace("id: jobs", "id: j3").replace("name: inline", "name: nowhere")
+        + JOBS.replace("id: jobs", "id: j4").replace("name: inline", "name: nowhere")
+        + POP
+        + "  - {id: d1, title: D, unit: job, direction: increase, derived: 'growth(j3'}\n"
+        + "  - {id: d2, title: D, unit: job, direction: increase, derived: 'growth(j3'}\n"
+        # over a metric of unknown unit: no unit to work out, and no failure either
+        + "  - {id: d3, title: D, unit: job, direction: increase, derived: 'j2 * 2'}\n"
+        + "  - {id: d4, title: D, unit: job, direction: increase, derived: 'j3 + population'}\n"
+        + "  - {id: d5, title: D, unit: job, direction: increase, derived: 'population - j3'}\n"
+        + "  - {id: d6, title: D, unit: job, direction: increase, derived: 'population * 2'}\n"
+    )
+    v = validate(tmp_path, plan_text(metrics=metrics), extensions)
+    found = [(p.code, p.message.split("'")[1]) for p in v.problems if p.is_error]
+    assert sorted(found) == [
+        (P.MISSING_FIELD, "unit"),
+        (P.UNKNOWN_UNIT, "j2"),
+        (P.EXPRESSION, "d1"),
+        (P.EXPRESSION, "d2"),
+        (P.EXPRESSION_UNITS, "d4"),
+        (P.EXPRESSION_UNITS, "d5"),
+        (P.EXPRESSION_UNITS, "d6"),
+        (P.SOURCE, "nowhere"),
+        (P.SOURCE, "nowhere"),
+    ]
+
+
+# -- member codes: every branch of the code checks ----------------------------------------------------
+
+
+def _member_problems(
+    tmp_path: Path, extensions: Any, codes: str, start: int = 2019
+) -> list[tuple[str, str, str]]:
+    v = validate(tmp_path, plan_text(head=_member(codes, start), targets=target()), extensions)
+    return [(p.code, p.message, p.hint) for p in v.problems]
+
+
+def test_a_code_used_before_it_began_is_reported_at_that_code(tmp_path: Path, extensions: Any) -> None:
+    codes = '[{code: "0239", until: 2019-12-31}, {code: "3037", until: 2023-12-31}, {code: "3242", from: 2024-01-01}]'
+    v = validate(tmp_path, plan_text(head=_member(codes), targets=target()), extensions)
+    (p,) = v.problems
+    assert (p.code, p.message, p.hint) == (
+        P.CODE_NOT_VALID,
+        "Ullensaker: the code 3037 became valid only on 2020-01-01",
+        "add 'from: 2020-01-01' and list the code used before",
+    )
+    assert p.location == _at(plan_text(head=_member(codes)), '"3037"')
+
+
+def test_a_code_of_one_day_is_no_code_that_ends_before_it_starts(tmp_path: Path, extensions: Any) -> None:
+    codes = '[{code: "3209", from: 2024-01-01, until: 2024-01-01}, {code: "3209", from: 2024-01-02}]'
+    assert _member_problems(tmp_path, extensions, codes, start=2024) == []
+
+
+def test_a_split_code_names_every_successor(tmp_path: Path, extensions: Any) -> None:
+    # Ålesund (1507) was split in 2024 into 1508 Ålesund and 1580 Haram
+    assert _member_problems(tmp_path, extensions, '[{code: "1507", from: 2020-01-01}]', start=2020) == [
+        (
+            P.CODE_NOT_VALID,
+            "Ullensaker: the code 1507 ceased to be valid after 2023-12-31",
+            "add 'until: 2023-12-31' and list its successor (1508, 1580)",
+        )
+    ]
+    codes = '[{code: "1507", from: 2020-01-01, until: 2023-12-31}, {code: "3209", from: 2024-01-01}]'
+    assert _member_problems(tmp_path, extensions, codes, start=2020) == [
+        (
+            P.CODE_LINEAGE,
+            "Ullensaker: the code 3209 (Ullensaker) does not follow 1507 (Ålesund): the records say 1507 "
+            "became 1508 (Ålesund), 1580 (Haram) on 2024-01-01",
+            "write 1508 (Ålesund) or 1580 (Haram) here (the code 1507 became), or check that 3209 is "
+            "this municipality's",
+        )
+    ]
+
+
+def test_names_are_the_ones_of_the_day(tmp_path: Path, extensions: Any) -> None:
+    # 1640 Røros became 5025 Røros in 2018; 5025 is "Røros - Rosse" from 2023
+    codes = '[{code: "1640", until: 2017-12-31}, {code: "3037", from: 2018-01-01}]'
+    ((_, message, hint),) = [
+        p for p in _member_problems(tmp_path, extensions, codes, 2018) if p[0] == P.CODE_LINEAGE
+    ]
+    assert message == (
+        "Ullensaker: the code 3037 (Hurdal) does not follow 1640 (Røros): the records say 1640 became "
+        "5025 (Røros) on 2018-01-01"
+    )
+    assert hint == "write 5025 (Røros) here (the code 1640 became), or check that 3037 is this municipality's"
+    codes = '[{code: "1640", until: 2017-12-31}, {code: "5025", from: 2018-02-01}]'
+    assert _member_problems(tmp_path, extensions, codes, 2018) == [
+        (
+            P.CODE_GAP,
+            "Ullensaker has no municipality code from 2018-01-01 to 2018-01-31, between 1640 and the next code",
+            'the records give 5025 (Røros) for those days, the code 1640 became: add {code: "5025", '
+            "from: 2018-01-01, until: 2018-01-31}",
+        )
+    ]
+
+
+def test_a_code_the_records_do_not_know_is_named_by_its_number(tmp_path: Path, extensions: Any) -> None:
+    codes = '[{code: "0239", until: 2019-12-31}, {code: "3999", from: 2020-01-01}]'
+    ((_, message, _),) = _member_problems(tmp_path, extensions, codes)
+    assert message.startswith("Ullensaker: the code 3999 does not follow 0239 (Hurdal): ")
+
+
+def test_a_code_listed_a_day_too_long_does_not_hide_the_wrong_successor(
+    tmp_path: Path, extensions: Any
+) -> None:
+    codes = '[{code: "0239", until: 2020-01-01}, {code: "3038", from: 2020-01-01, until: 2023-12-31}]'
+    found = sorted(code for code, _, _ in _member_problems(tmp_path, extensions, codes))
+    assert found == [P.CODE_NOT_VALID, P.CODE_GAP, P.CODE_LINEAGE]  # the gap: after 3038 ends
+
+
+def test_a_chain_that_starts_in_the_last_reform_passes(tmp_path: Path, extensions: Any) -> None:
+    codes = '[{code: "3037", from: 2020-01-01, until: 2023-12-31}, {code: "3242", from: 2024-01-01}]'
+    assert _member_problems(tmp_path, extensions, codes, start=2020) == []
+
+
+@pytest.mark.parametrize(
+    ("codes", "gap_days"),
+    [
+        ('[{code: "3209", from: 2024-01-01, until: 2030-12-31}]', []),  # to the period's last day
+        ('[{code: "3209", from: 2024-01-01, until: 2024-01-01}]', ["2024-01-02"]),  # ends on its first day
+        ('[{code: "3209", from: 2024-01-01, until: 2025-06-30}]', ["2025-07-01"]),
+    ],
+)
+def test_no_code_after_the_last_one_ends(
+    tmp_path: Path, extensions: Any, codes: str, gap_days: list[str]
+) -> None:
+    found = _member_problems(tmp_path, extensions, codes, start=2024)
+    assert [m for c, m, _ in found if c == P.CODE_GAP] == [
+        f"Ullensaker has no municipality code valid on {day}, within the plan period 2024-2030"
+        for day in gap_days
+    ]
+
+
+def test_a_gap_between_codes_is_reported_once_and_a_gap_after_them_too(
+    tmp_path: Path, extensions: Any
+) -> None:
+    one_day = '[{code: "3209", from: 2024-01-01, until: 2024-06-30}, {code: "3209", from: 2024-07-02}]'
+    gaps = [m for c, m, _ in _member_problems(tmp_path, extensions, one_day, start=2024) if c == P.CODE_GAP]
+    assert gaps == [
+        "Ullensaker has no municipality code from 2024-07-01 to 2024-07-01, between 3209 and the next code"
+    ]
+    both = '[{code: "3209", from: 2024-01-01, until: 2024-06-30}, {code: "3209", from: 2024-08-01, until: 2025-12-31}]'
+    found = sorted(
+        (m, h) for c, m, h in _member_problems(tmp_path, extensions, both, start=2024) if c == P.CODE_GAP
+    )
+    assert found == [
+        (
+            "Ullensaker has no municipality code from 2024-07-01 to 2024-07-31, between 3209 and the next code",
+            "the records say 3209 was still valid on 2024-07-01: extend its 'until'",
+        ),
+        (
+            "Ullensaker has no municipality code valid on 2026-01-01, within the plan period 2024-2030",
+            "list every code the municipality had, with 'from' and 'until' dates",
+        ),
+    ]
+
+
+def test_a_plan_of_one_year_has_its_codes_checked(tmp_path: Path, extensions: Any) -> None:
+    text = plan_text(head=_member('["0239"]', start=2024).replace("end: 2030", "end: 2024"), targets=target())
+    text = text.replace("deadline: '2030'", "deadline: '2024'")
+    assert P.CODE_NOT_VALID in {p.code for p in validate(tmp_path, text, extensions).problems}
+
+
+# -- comparators ------------------------------------------------------------------------------------------
+
+COMPARED = HEAD.replace(
+    "  period: {start: 2024, end: 2030}\n",
+    "  period: {start: 2024, end: 2030}\n  comparators:\n{comparators}",
+).replace(
+    '    - {id: ullensaker, name: Ullensaker, codes: [{code: "3209", from: 2024-01-01}]}\n',
+    "{members}",
+)
+TWO_COUNTIES = (
+    '    - {id: ullensaker, name: Ullensaker, codes: [{code: "3209", from: 2024-01-01}]}\n'
+    '    - {id: drammen, name: Drammen, codes: [{code: "3301", from: 2024-01-01}]}\n'
+)
+
+
+def _compared(
+    tmp_path: Path, extensions: Any, comparators: str, members: str = TWO_COUNTIES
+) -> list[tuple[str, str, str]]:
+    head = COMPARED.replace("{comparators}", comparators).replace("{members}", members)
+    v = validate(tmp_path, plan_text(head=head, targets=target()), extensions)
+    return [(p.code, p.message, p.hint) for p in v.problems]
+
+
+def test_comparators_are_checked_each_in_turn(tmp_path: Path, extensions: Any) -> None:
+    comparators = (
+        "    - {id: county, kind: county}\n"
+        "    - {id: old, kind: region, municipalities: ['0239', '1507', '3209']}\n"
+    )
+    assert _compared(tmp_path, extensions, comparators) == [
+        (
+            P.BAD_VALUE,
+            "the comparator 'county' is left out: the members lie in several counties (32, 33)",
+            "give the county's two-digit code, e.g. 'code: \"32\"', one comparator each",
+        ),
+        (
+            P.CODE_NOT_VALID,
+            "the comparator 'old': the code 0239 is not valid on 2024-01-01, the day the members' codes are from",
+            "use the code valid then (3242)",
+        ),
+        (
+            P.CODE_NOT_VALID,
+            "the comparator 'old': the code 1507 is not valid on 2024-01-01, the day the members' codes are from",
+            "use the code valid then (1508, 1580)",
+        ),
+    ]
+
+
+def test_a_county_comparator_of_members_in_one_county_is_kept(tmp_path: Path, extensions: Any) -> None:
+    members = TWO_COUNTIES.replace('"3301"', '"3205"')  # Lillestrøm, in Akershus too
+    assert _compared(tmp_path, extensions, "    - {id: county, kind: county}\n", members) == []
+
+
+def test_a_comparator_is_checked_on_the_day_the_members_codes_are_from(
+    tmp_path: Path, extensions: Any
+) -> None:
+    # members listed by their current codes with no dates: the plan's first day
+    members = '    - {id: ullensaker, name: Ullensaker, codes: ["3209"]}\n'
+    found = _compared(
+        tmp_path, extensions, "    - {id: old, kind: region, municipalities: ['0235']}\n", members
+    )
+    assert [m for _, m, _ in found if "comparator" in m] == [
+        "the comparator 'old': the code 0235 is not valid on 2024-01-01, the day the members' codes are from"
+    ]
+    # one member with dates, one without: the dated one sets the day
+    members = TWO_COUNTIES.replace('{code: "3301", from: 2024-01-01}', '"3301"').replace(
+        "2024-01-01", "2024-03-01"
+    )
+    found = _compared(
+        tmp_path, extensions, "    - {id: later, kind: region, municipalities: ['0235']}\n", members
+    )
+    assert [m for _, m, _ in found if "comparator" in m] == [
+        "the comparator 'later': the code 0235 is not valid on 2024-03-01, the day the members' codes are from"
+    ]
+    # a code that only began after that day has no code "valid then"
+    members = '    - {id: hurdal, name: Hurdal, codes: [{code: "3037", from: 2020-01-01}]}\n'
+    found = _compared(
+        tmp_path, extensions, "    - {id: new, kind: region, municipalities: ['3209']}\n", members
+    )
+    assert [(m, h) for c, m, h in found if c == P.CODE_NOT_VALID and "'new'" in m] == [
+        (
+            "the comparator 'new': the code 3209 is not valid on 2020-01-01, the day the members' codes are from",
+            "use the code valid then (none)",
+        )
+    ]

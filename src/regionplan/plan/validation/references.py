@@ -65,13 +65,13 @@ def _check_references(plan: Plan) -> list[Problem]:
             return
         kind_hint = ""
         if name in set(others):
-            kind_hint = f"'{name}' exists, but it is not a {what}"
+            kind_hint = f"'{name}' exists, but it is not {_article(what)} {what}"
         out.append(
             _err(
                 P.UNKNOWN_REFERENCE,
                 f"unknown {what} '{name}'",
                 loc,
-                kind_hint or _did_you_mean(name, known) or f"define a {what} with id '{name}'",
+                kind_hint or _did_you_mean(name, known) or f"define {_article(what)} {what} with id '{name}'",
             )
         )
 

@@ -89,16 +89,19 @@ def _check_lineage(name: str, codes: tuple[MunicipalityCode, ...], changes: Code
     for later in codes:
         if later.valid_from is None:
             continue
+        # Earlier: listed as ending before ``later`` starts, or over by then in the records (a
+        # code listed a day too long must not hide its successor). Codes listed side by side,
+        # such as the parts of a merger, are neither.
         earlier = [
             c
             for c in codes
-            if c.valid_until is not None
-            and c.valid_until < later.valid_from
-            and changes.validity(c.code).valid_until is not None
+            if (end := changes.validity(c.code).valid_until) is not None
+            and c is not later
+            and (end <= later.valid_from or (c.valid_until is not None and c.valid_until < later.valid_from))
         ]
         if not earlier or any(later.code in _descendants(changes, c.code) for c in earlier):
             continue
-        last = max(earlier, key=lambda c: c.valid_until or dt.date.min)
+        last = max(earlier, key=lambda c: changes.validity(c.code).valid_until or dt.date.min)
         ended = changes.validity(last.code).valid_until
         became = ", ".join(
             _named(changes, c, ended) for c in changes.successors(last.code, ended or dt.date.min)
