@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import contextlib
-import gc
 import importlib.util
 import os
 import platform
 import statistics
 import sys
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import attrs
@@ -23,6 +22,7 @@ __all__ = [
     "fit_exponent",
     "machine",
     "median_time",
+    "paired_times",
     "timed",
 ]
 
@@ -38,13 +38,17 @@ def Row(
     ok: bool | None = None,
     note: str = "",
     cpu: float | None = None,
+    baseline_cpu: float | None = None,
 ) -> dict[str, Any]:
-    """One line of the results table: a measurement, its baseline and their ratio."""
+    """One line of the results table: a measurement, its baseline and their ratio (of wall
+    times, and of CPU times where both are given: steadier when others share the cores)."""
     ratio = value / baseline if baseline else None
     return {
         "case": case,
         "value": value,
         "cpu": cpu,
+        "baseline_cpu": baseline_cpu,
+        "cpu_ratio": cpu / baseline_cpu if cpu is not None and baseline_cpu else None,
         "unit": unit,
         "baseline": baseline,
         "baseline_name": baseline_name,
@@ -53,18 +57,6 @@ def Row(
         "ok": ok,
         "note": note,
     }
-
-
-@contextlib.contextmanager
-def _gc_paused() -> Iterator[None]:
-    enabled = gc.isenabled()
-    gc.collect()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 @attrs.frozen
@@ -82,13 +74,16 @@ class Timing:
 
 
 def timed(fn: Callable[[], Any], number: int = 1) -> Timing:
-    """One timing: the mean of ``number`` calls in a row, with the garbage collector
-    paused as timeit does."""
-    with _gc_paused():
-        start, cpu = time.perf_counter(), time.process_time()
-        for _ in range(number):
-            result = fn()
-        wall, cpu = time.perf_counter() - start, time.process_time() - cpu
+    """One timing: the mean of ``number`` calls in a row.
+
+    The garbage collector runs as it does for a user (unlike timeit, which pauses it): a
+    collection the work causes is part of its cost. Only where the library pauses the
+    collector itself (while a plan is read) does it not run.
+    """
+    start, cpu = time.perf_counter(), time.process_time()
+    for _ in range(number):
+        result = fn()
+    wall, cpu = time.perf_counter() - start, time.process_time() - cpu
     return Timing(wall / number, cpu / number, (wall / number,), result)
 
 
@@ -161,3 +156,25 @@ def core_extensions() -> Any:
         finally:
             plugins.DEFAULT_PLUGINS = wanted
     return _EXTENSIONS
+
+
+def paired_times(
+    fn: Callable[[], Any], baseline: Callable[[], Any], repeats: int, *, warmup: int = 1, number: int = 1
+) -> tuple[Timing, Timing]:
+    """:func:`median_time` of ``fn`` and of ``baseline``, their timings taken in turn, so that
+    both meet the same load from other processes."""
+    for _ in range(warmup):
+        fn()
+        baseline()
+    runs = [(timed(fn, number), timed(baseline, number)) for _ in range(repeats)]
+
+    def median(side: int) -> Timing:
+        timings = [r[side] for r in runs]
+        return Timing(
+            statistics.median(t.wall for t in timings),
+            statistics.median(t.cpu for t in timings),
+            tuple(t.wall for t in timings),
+            timings[-1].result,
+        )
+
+    return median(0), median(1)

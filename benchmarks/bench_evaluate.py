@@ -5,7 +5,9 @@ Data are read and mapped to 2024 codes once (timed apart); then
 hand-written numpy computation of the same statuses, in the same run. The two must
 agree on the status (and reason) of every target in every municipality, or the
 benchmark fails. Then the areas are replicated (synthetic copies) to 1,000, 10,000
-and 100,000 targets, to see how the cost grows.
+and 100,000 (target, area) pairs, to see how the cost grows with areas; the plan keeps
+its 5 targets (plans that grow are :mod:`bench_synthetic`). A second timing reads the
+results back (``to_frame``), as a user does.
 """
 
 from __future__ import annotations
@@ -17,10 +19,10 @@ import attrs
 import norway
 import numpy as np
 import numpy_baseline
-from _util import Row, fit_exponent, median_time
+from _util import Row, fit_exponent, median_time, paired_times
 
 NAME = "evaluate_norway"
-GOAL_RATIO = 3.0
+GOAL_RATIO = 1.5
 #: Baseline sensitivity judges a target again from each earlier base period in its window
 #: (three by default), so it may cost up to that many evaluations more, never more.
 SENSITIVITY_GOAL = 4.0
@@ -69,10 +71,18 @@ def run(quick: bool) -> dict[str, Any]:
         metrics, specs = numpy_baseline.inputs_from(ds, plan)
         return numpy_baseline.statuses(metrics, specs, norway.AS_OF)
 
-    lib = median_time(run_lib, 3 if quick else 7, warmup=1)
-    base = median_time(run_numpy, 5 if quick else 9, warmup=1)
+    def run_lib_read(ds: Any = dataset, the_plan: Any = plan) -> Any:
+        # what a user pays to see the results: the evaluation and its table
+        evaluation = run_lib(ds, the_plan)
+        evaluation.to_frame()
+        return evaluation
+
+    # taken in turn, each the mean of several calls: a few milliseconds each, on shared cores
+    lib, base = paired_times(run_lib, run_numpy, 5 if quick else 15, number=5)
+    read = median_time(run_lib_read, 3 if quick else 7, warmup=1)
     compared = compare(lib.result, plan, dataset, base.result)
     ratio = lib.wall / base.wall
+    cpu_ratio = lib.cpu / base.cpu  # steadier than wall time when others share the cores
     full = median_time(lambda: run_lib(dataset, full_plan), 3 if quick else 7, warmup=1)
     compare(full.result, full_plan, dataset, base.result)
     windows = sorted({t.baseline_window for t in full_plan.targets})
@@ -87,9 +97,20 @@ def run(quick: bool) -> dict[str, Any]:
             baseline=base.wall,
             baseline_name="hand-written numpy",
             goal=f"≤ {GOAL_RATIO:g}× numpy",
-            ok=ratio <= GOAL_RATIO,
+            ok=ratio <= GOAL_RATIO and cpu_ratio <= GOAL_RATIO,
             note=f"statuses identical for all {compared:,} (target, municipality) pairs; baseline sensitivity off",
             cpu=lib.cpu,
+            baseline_cpu=base.cpu,
+        ),
+        Row(
+            "… the same evaluate, results read back (to_frame)",
+            read.wall,
+            "s",
+            baseline=base.wall,
+            baseline_name="hand-written numpy",
+            note="the numpy baseline's statuses are arrays already",
+            cpu=read.cpu,
+            baseline_cpu=base.cpu,
         ),
         Row(
             f"evaluate with baseline sensitivity (window {'/'.join(map(str, windows))} years)",
@@ -98,9 +119,10 @@ def run(quick: bool) -> dict[str, Any]:
             baseline=lib.wall,
             baseline_name="the same without sensitivity",
             goal=f"≤ {SENSITIVITY_GOAL:g}× without",
-            ok=full.wall / lib.wall <= SENSITIVITY_GOAL,
+            ok=full.wall / lib.wall <= SENSITIVITY_GOAL and full.cpu / lib.cpu <= SENSITIVITY_GOAL,
             note="each earlier base period is one more judgement of all areas at once",
             cpu=full.cpu,
+            baseline_cpu=lib.cpu,
         ),
     ]
     details: dict[str, Any] = {
@@ -112,6 +134,9 @@ def run(quick: bool) -> dict[str, Any]:
         "numpy_s": base.wall,
         "numpy_cpu_s": base.cpu,
         "ratio": ratio,
+        "cpu_ratio": cpu_ratio,
+        "evaluate_and_read_s": read.wall,
+        "evaluate_and_read_cpu_s": read.cpu,
         "evaluate_with_sensitivity_s": full.wall,
         "sensitivity_ratio": full.wall / lib.wall,
         "status_counts": {f"{t}:{s}": c for (t, s), c in sorted(counts.items())},
@@ -123,21 +148,21 @@ def run(quick: bool) -> dict[str, Any]:
         areas = total // len(plan.targets)
         ds = norway.replicate(dataset, areas)
         repeats = 1 if total >= 100_000 else 3
-        lib_s = median_time(lambda d=ds: run_lib(d), repeats)
-        base_s = median_time(lambda d=ds: run_numpy(d), repeats)
+        lib_s, base_s = paired_times(lambda d=ds: run_lib(d), lambda d=ds: run_numpy(d), repeats, warmup=0)
         compare(lib_s.result, plan, ds, base_s.result)
         n_targets = areas * len(plan.targets)
         sizes.append(n_targets)
         times.append(lib_s.wall)
         rows.append(
             Row(
-                f"synthetic: {n_targets:,} targets ({areas:,} areas)",
+                f"areas replicated: {areas:,} areas × {len(plan.targets)} targets = {n_targets:,} pairs",
                 lib_s.wall,
                 "s",
                 baseline=base_s.wall,
                 baseline_name="hand-written numpy",
                 note=f"{lib_s.wall / n_targets * 1e6:,.1f} µs/target (numpy {base_s.wall / n_targets * 1e6:,.2f})",
                 cpu=lib_s.cpu,
+                baseline_cpu=base_s.cpu,
             )
         )
         details["scale"][str(n_targets)] = {
@@ -153,7 +178,7 @@ def run(quick: bool) -> dict[str, Any]:
     details["exponent"] = exponent
     rows.append(
         Row(
-            "fitted exponent of time vs targets",
+            "fitted exponent of time vs (target, area) pairs",
             exponent,
             "",
             goal="≈ 1 (linear)",

@@ -3,21 +3,26 @@
 Each measurement runs in a fresh interpreter (a subprocess), so nothing is cached
 in memory; the median of N runs is reported against ``python -c "pass"`` run the
 same way. ``python -X importtime`` gives the import's own share, without the
-interpreter's start-up, and names the slowest modules it pulls in.
+interpreter's start-up, and names the slowest modules it pulls in. ``regionplan validate``
+of the example plan is measured as the user pays it: a fresh process, its CPU seconds.
 """
 
 from __future__ import annotations
 
+import resource
 import statistics
 import subprocess
 import sys
 import time
+from pathlib import Path
 from typing import Any
 
 from _util import Row
 
 NAME = "import_time"
 GOAL_SECONDS = 0.3
+VALIDATE_GOAL_SECONDS = 0.4
+EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "gardermoregionen"
 
 _REGISTRY = (
     "import time, regionplan, regionplan.plan.units as u; t0 = time.perf_counter(); import pint; "
@@ -52,6 +57,23 @@ def _inner(code: str, runs: int) -> list[float]:
     return [statistics.median(col) for col in zip(*out, strict=True)]
 
 
+def _child_cpu(argv: list[str], runs: int) -> float:
+    """Median CPU seconds (user + system) of ``argv`` run ``runs`` times, each a fresh process."""
+    times = []
+    for _ in range(runs):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        subprocess.run(argv, check=True, capture_output=True)  # a failing run would look fast
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        times.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
+    return statistics.median(times)
+
+
+def _cli(name: str) -> list[str]:
+    """The console script ``name`` beside this interpreter (as the user runs it)."""
+    script = Path(sys.executable).with_name(name)
+    return [str(script)] if script.exists() else [sys.executable, "-m", "regionplan.cli"]
+
+
 def importtime(module: str = "regionplan") -> tuple[float, list[tuple[str, float]], bool]:
     """``-X importtime`` of ``import module``: its cumulative seconds, the slowest
     modules it imports (self time), and whether pint was among them."""
@@ -81,6 +103,13 @@ def run(quick: bool) -> dict[str, Any]:
     pint_import, registry = _inner(_REGISTRY, 3 if quick else 7)
     (parse_after,) = _inner(_REGISTRY_AGAIN, 3 if quick else 7)
     net = imported - bare
+    # what `regionplan validate` costs the user: a fresh process, CPU (steady under load)
+    cpu_bare = _child_cpu([sys.executable, "-c", "pass"], runs)
+    cpu_validate = _child_cpu([*_cli("regionplan"), "validate", str(EXAMPLE)], runs)
+    cpu_cli = _child_cpu([sys.executable, "-c", "import regionplan.cli"], runs)
+    cpu_units = _child_cpu(
+        [sys.executable, "-c", "import regionplan.plan.units as u; u.parse_unit('job / person')"], runs
+    )
     rows = [
         Row(
             "python -c 'import regionplan' (wall, median)",
@@ -111,6 +140,16 @@ def run(quick: bool) -> dict[str, Any]:
             note="units.registry(), once per process",
         ),
         Row("parse_unit('job / person') once the registry exists", parse_after, "s"),
+        Row(
+            "regionplan validate examples/gardermoregionen (CPU, fresh process)",
+            cpu_validate,
+            "s",
+            baseline=cpu_bare,
+            baseline_name="python -c pass",
+            goal=f"< {VALIDATE_GOAL_SECONDS} s",
+            ok=cpu_validate < VALIDATE_GOAL_SECONDS,
+            note=f"each alone, start-up included: import regionplan.cli {cpu_cli:.2f} s; first parse_unit {cpu_units:.2f} s",
+        ),
     ]
     return {
         "rows": rows,

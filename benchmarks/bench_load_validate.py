@@ -78,6 +78,7 @@ def run(quick: bool) -> dict[str, Any]:
                     ok=(t_validate < GOAL_SECONDS) if goal else None,
                     note=f"{t_validate / n * 1e6:,.0f} µs/item; check_plan alone {t_checks:.2f} s",
                     cpu=tv.cpu,
+                    baseline_cpu=tf.cpu,
                 )
             )
             details["sizes"][str(n)] = {

@@ -26,10 +26,19 @@ import bench_jsonstat  # noqa: E402
 import bench_load_validate  # noqa: E402
 import bench_memory  # noqa: E402
 import bench_pint  # noqa: E402
+import bench_synthetic  # noqa: E402
 
 BENCHMARKS = {
     m.NAME: m
-    for m in (bench_import, bench_pint, bench_load_validate, bench_evaluate, bench_memory, bench_jsonstat)
+    for m in (
+        bench_import,
+        bench_pint,
+        bench_load_validate,
+        bench_evaluate,
+        bench_memory,
+        bench_jsonstat,
+        bench_synthetic,
+    )
 }
 
 
@@ -49,20 +58,23 @@ def _fmt(value: float | None, unit: str = "") -> str:
 
 def table(results: dict[str, Any]) -> str:
     lines = []
-    head = ("benchmark / case", "value", "cpu", "baseline", "ratio", "goal", "")
+    head = ("benchmark / case", "value", "cpu", "baseline", "ratio", "cpu ratio", "goal", "")
     rows = []
     for name, result in results.items():
         if "error" in result:
-            rows.append((name, "ERROR", "", "", "", "", result["error"]))
+            rows.append((name, "ERROR", "", "", "", "", "", result["error"]))
             continue
-        rows.append((name, "", "", "", "", "", f"({result['seconds']:.1f} s)"))
+        rows.append((name, "", "", "", "", "", "", f"({result['seconds']:.1f} s)"))
         for r in result["rows"]:
             base = f"{_fmt(r['baseline'], r['unit'])} {r['baseline_name']}".strip() if r["baseline"] else ""
             ratio = f"{r['ratio']:,.1f}×" if r["ratio"] is not None else ""
             mark = {True: "ok", False: "MISSED", None: ""}[r["ok"]]
             goal = f"{r['goal']} {mark}".strip()
             cpu = _fmt(r["cpu"], r["unit"])
-            rows.append(("  " + r["case"], _fmt(r["value"], r["unit"]), cpu, base, ratio, goal, r["note"]))
+            cpu_ratio = f"{r['cpu_ratio']:,.1f}×" if r.get("cpu_ratio") is not None else ""
+            rows.append(
+                ("  " + r["case"], _fmt(r["value"], r["unit"]), cpu, base, ratio, cpu_ratio, goal, r["note"])
+            )
     widths = [max(len(str(x[i])) for x in [head, *rows]) for i in range(len(head))]
     for i, row in enumerate([head, *rows]):
         lines.append("  ".join(str(c).ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
@@ -73,7 +85,7 @@ def table(results: dict[str, Any]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="smaller sizes, fewer repeats (about a minute)")
+    parser.add_argument("--quick", action="store_true", help="smaller sizes, fewer repeats (about 20 s)")
     parser.add_argument("--only", action="append", choices=sorted(BENCHMARKS), help="run only this one")
     parser.add_argument("--output", type=Path, default=HERE / "results" / "latest.json")
     args = parser.parse_args(argv)

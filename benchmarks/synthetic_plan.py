@@ -14,8 +14,9 @@ without errors. Files are split as a real plan folder is: ``plan.yaml`` includes
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
-__all__ = ["MIX", "counts", "write_plan"]
+__all__ = ["DATA_YEARS", "MIX", "counts", "synthetic_data", "write_plan"]
 
 #: Share of the items of each kind.
 MIX = {
@@ -189,7 +190,7 @@ def write_plan(folder: Path, n: int) -> dict[str, int]:
         head = f"  - id: target-{i}\n    element: {goals[i % len(goals)]}\n    metric: {m}\n"
         kind = i % 6
         if kind == 0:
-            body = "    kind: level\n    value: 1500\n    deadline: '2030'\n"
+            body = "    kind: level\n    value: 1500\n    deadline: '2030'\n    baseline: '2015'\n"
         elif kind == 1:
             body = "    kind: change\n    change: 10\n    relative: true\n    baseline: '2021'\n    deadline: '2030'\n"
         elif kind == 2:
@@ -211,3 +212,32 @@ def write_plan(folder: Path, n: int) -> dict[str, int]:
         plan_head + "include:\n" + "".join(f"  - {f}\n" for f in files), encoding="utf-8"
     )
     return c
+
+
+#: Years of synthetic data: from before every baseline of the synthetic targets to the latest.
+DATA_YEARS = tuple(range(2010, 2025))
+
+
+def synthetic_data(plan: Any, *, seed: int = 0) -> dict[str, Any]:
+    """Synthetic raw series (random walks, generated here) for every metric of ``plan``
+    read from a source, in the region's 2024 municipality codes; derived metrics are
+    computed from them by ``build_dataset``."""
+    import numpy as np
+
+    from regionplan.data.series import Observations, Provenance, Series
+
+    rng = np.random.default_rng(seed)
+    codes = [c for _, _, (_, _, c) in _MUNICIPALITIES]
+    provenance = Provenance("synthetic", credit="synthetic benchmark data")
+    areas = [c for c in codes for _ in DATA_YEARS]
+    labels = [str(y) for _ in codes for y in DATA_YEARS]
+    raw: dict[str, Any] = {}
+    for metric in plan.metrics:
+        if metric.derived:
+            continue
+        start = rng.uniform(1_000, 50_000, size=len(codes))
+        steps = rng.normal(0.01, 0.02, size=(len(codes), len(DATA_YEARS)))
+        values = (start[:, None] * np.cumprod(1 + steps, axis=1)).round().ravel()
+        batch = Observations(areas, labels, values, metric.unit, provenance)
+        raw[metric.id] = Series.from_observations([batch], unit=metric.unit, period_spec=metric.period)
+    return raw

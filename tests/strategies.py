@@ -57,11 +57,21 @@ def dags(
 
 
 def region_of(codes: tuple[str, ...] = ("3209",)) -> Region:
-    return Region(
-        "r",
-        Label.of("R"),
-        tuple(Municipality(f"m{c}", Label.of(c), (MunicipalityCode(c, dt.date(2024, 1, 1)),)) for c in codes),
-    )
+    """A region of the municipalities with these codes of 2024, each with its earlier codes and
+    their days as the bundled code-change records give them (a plan valid from any year)."""
+    from regionplan.plan.codes import CodeChanges
+
+    changes = CodeChanges.bundled()
+
+    def history(code: str) -> tuple[MunicipalityCode, ...]:
+        earlier = []
+        for old in changes.predecessors(code):
+            valid = changes.validity(old)
+            until = valid.valid_until - dt.timedelta(days=1) if valid.valid_until else None
+            earlier.append(MunicipalityCode(old, valid.valid_from, until))
+        return (*earlier, MunicipalityCode(code, changes.validity(code).valid_from or dt.date(2024, 1, 1)))
+
+    return Region("r", Label.of("R"), tuple(Municipality(f"m{c}", Label.of(c), history(c)) for c in codes))
 
 
 def graph_plan(ids: list[str], edges: list[tuple[str, str, float]]) -> Plan:

@@ -21,6 +21,7 @@ BENCHMARKS = (
     "evaluate_norway",
     "memory",
     "jsonstat_decode",
+    "synthetic_scaling",
 )
 
 

@@ -120,8 +120,8 @@ def test_multi_parent_weights(plan: Plan) -> None:
     assert sorted(g.children("s1")) == ["a1", "t1"]
     assert g.targets_of("s1") == ["t1"]
     assert g.metrics_of("s1") == ["jobs"]
-    assert g.ancestors("p1") == {"a1", "s1", "m1", "m2", "vision"}
-    assert g.descendants("m2") == {"s1", "s2", "a1", "p1", "t1"}
+    assert g.all_parents("p1") == {"a1", "s1", "m1", "m2", "vision"}
+    assert g.all_children("m2") == {"s1", "s2", "a1", "p1", "t1"}
     assert g.roots() == ["vision"]
 
 

@@ -98,7 +98,7 @@ def test_measured_only_draws_what_targets_measure(graph: tuple[regionplan.Plan, 
     with_targets = {t.element for t in plan.targets}
     assert with_targets <= set(shown)
     for n in shown:  # every shown element has a target at or below it
-        assert n in with_targets or g.descendants(n) & {t.id for t in plan.targets}
+        assert n in with_targets or g.all_children(n) & {t.id for t in plan.targets}
 
 
 def test_the_graph_command_takes_the_filters() -> None:

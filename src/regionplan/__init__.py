@@ -22,6 +22,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "Actor",
+    "Change",
     "Contribution",
     "DataSource",
     "DataSourceError",
@@ -30,13 +31,16 @@ __all__ = [
     "ElementKind",
     "Evaluation",
     "GoalGraph",
+    "History",
     "Label",
+    "Location",
     "Metric",
     "Municipality",
     "MunicipalityCode",
     "Observations",
     "Period",
     "Plan",
+    "PlanDiff",
     "PlanError",
     "PlanMeta",
     "PlanStatus",
@@ -48,9 +52,11 @@ __all__ = [
     "RenderOptions",
     "Renderer",
     "Report",
+    "ReportChanges",
     "Responsibility",
     "Role",
     "Series",
+    "Severity",
     "SourceContext",
     "SourceRequest",
     "SourceSpec",
@@ -58,9 +64,15 @@ __all__ = [
     "StatusPolicy",
     "Target",
     "TargetKind",
+    "Validation",
     "__version__",
     "build_report",
+    "check",
+    "compare_reports",
+    "diff",
     "evaluate",
+    "explain_target",
+    "history",
     "hookimpl",
     "load_plan",
     "make_plugin_manager",
@@ -76,9 +88,11 @@ _defaults.provide("explain_target", "regionplan.evaluation.explain:explain_targe
 _defaults.provide("build_report", "regionplan.report.build:build_report")
 _defaults.provide("plan_html", "regionplan.report.notebook:plan_html")
 _defaults.provide("evaluation_html", "regionplan.report.notebook:evaluation_html")
+_defaults.provide("evaluation_display", "regionplan.report.notebook:evaluation_display")
 
 _LAZY = {
     "Actor": "regionplan.plan.model",
+    "Change": "regionplan.plan.revisions",
     "Contribution": "regionplan.plan.model",
     "DataSource": "regionplan.data.sources",
     "DataSourceError": "regionplan.errors",
@@ -87,13 +101,16 @@ _LAZY = {
     "ElementKind": "regionplan.plan.model",
     "Evaluation": "regionplan.evaluation.evaluator",
     "GoalGraph": "regionplan.plan.graph",
+    "History": "regionplan.evaluation.history",
     "Label": "regionplan.plan.model",
+    "Location": "regionplan.errors",
     "Metric": "regionplan.plan.model",
     "Municipality": "regionplan.plan.model",
     "MunicipalityCode": "regionplan.plan.model",
     "Observations": "regionplan.data.series",
     "Period": "regionplan.plan.periods",
     "Plan": "regionplan.plan.model",
+    "PlanDiff": "regionplan.plan.revisions",
     "PlanError": "regionplan.errors",
     "PlanMeta": "regionplan.plan.model",
     "PlanStatus": "regionplan.plan.model",
@@ -105,9 +122,11 @@ _LAZY = {
     "RenderOptions": "regionplan.report.renderers",
     "Renderer": "regionplan.report.renderers",
     "Report": "regionplan.report.model",
+    "ReportChanges": "regionplan.report.since",
     "Responsibility": "regionplan.plan.model",
     "Role": "regionplan.plan.model",
     "Series": "regionplan.data.series",
+    "Severity": "regionplan.errors",
     "SourceContext": "regionplan.data.sources",
     "SourceRequest": "regionplan.data.sources",
     "SourceSpec": "regionplan.plan.model",
@@ -115,8 +134,14 @@ _LAZY = {
     "StatusPolicy": "regionplan.evaluation.status",
     "Target": "regionplan.plan.model",
     "TargetKind": "regionplan.plan.model",
+    "Validation": "regionplan.plan.files",
     "build_report": "regionplan.report.build",
+    "check": "regionplan.plan.validation",
+    "compare_reports": "regionplan.report.since",
+    "diff": "regionplan.plan.revisions",
     "evaluate": "regionplan.evaluation.evaluator",
+    "explain_target": "regionplan.evaluation.explain",
+    "history": "regionplan.evaluation.history",
     "load_plan": "regionplan.plan.files",
     "make_plugin_manager": "regionplan.plugins",
     "render": "regionplan.report.renderers",
@@ -126,10 +151,20 @@ _LAZY = {
 if TYPE_CHECKING:
     from regionplan.data.series import Observations, Provenance, Series
     from regionplan.data.sources import DataSource, SourceContext, SourceRequest
-    from regionplan.errors import DataSourceError, PlanError, PluginError, Problem, RegionplanError
+    from regionplan.errors import (
+        DataSourceError,
+        Location,
+        PlanError,
+        PluginError,
+        Problem,
+        RegionplanError,
+        Severity,
+    )
     from regionplan.evaluation.evaluator import Evaluation, evaluate
+    from regionplan.evaluation.explain import explain_target
+    from regionplan.evaluation.history import History, history
     from regionplan.evaluation.status import Status, StatusPolicy
-    from regionplan.plan.files import load_plan, validate_plan
+    from regionplan.plan.files import Validation, load_plan, validate_plan
     from regionplan.plan.graph import GoalGraph
     from regionplan.plan.model import (
         Actor,
@@ -152,10 +187,13 @@ if TYPE_CHECKING:
         TargetKind,
     )
     from regionplan.plan.periods import Period
+    from regionplan.plan.revisions import Change, PlanDiff, diff
+    from regionplan.plan.validation import check
     from regionplan.plugins import make_plugin_manager
     from regionplan.report.build import build_report
     from regionplan.report.model import Report
     from regionplan.report.renderers import Renderer, RenderOptions, render
+    from regionplan.report.since import ReportChanges, compare_reports
 
 
 def __getattr__(name: str) -> Any:

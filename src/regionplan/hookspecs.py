@@ -4,6 +4,18 @@ A plugin is a module or object with functions decorated by :data:`hookimpl`.
 Every hook is named ``regionplan_*``. The built-in loaders, sources, renderers,
 projections and policies are plugins registered through these same hooks.
 
+The hooks:
+
+* :func:`regionplan_register_units` — add units to the unit registry;
+* :func:`regionplan_register_loaders` — read another plan-file format;
+* :func:`regionplan_validate_plan` — check a loaded plan, returning problems;
+* :func:`regionplan_register_sources` — add a data source;
+* :func:`regionplan_register_renderers` — add an output format;
+* :func:`regionplan_register_projections` — add a projection method for targets;
+* :func:`regionplan_register_status_policies` — add a rule that judges a target;
+* :func:`regionplan_register_rollup_policies` — add a rule that rolls statuses up to goals;
+* :func:`regionplan_register_commands` — add subcommands to the command line.
+
 Most hooks receive a ``register`` callback: call it once per contribution. The
 host checks each contribution, refuses duplicate names and records which plugin
 made it, so an error names the plugin at fault.
@@ -34,7 +46,21 @@ if TYPE_CHECKING:
     from regionplan.plan.graph import GoalGraph
     from regionplan.plan.model import Plan
 
-__all__ = ["PROJECT_NAME", "hookimpl", "hookspec"]
+__all__ = [
+    "HOOK_NAMES",
+    "PROJECT_NAME",
+    "hookimpl",
+    "hookspec",
+    "regionplan_register_commands",
+    "regionplan_register_loaders",
+    "regionplan_register_projections",
+    "regionplan_register_renderers",
+    "regionplan_register_rollup_policies",
+    "regionplan_register_sources",
+    "regionplan_register_status_policies",
+    "regionplan_register_units",
+    "regionplan_validate_plan",
+]
 
 
 @hookspec

@@ -115,6 +115,18 @@ def _provenances(values: Iterable[Provenance]) -> tuple[Provenance, ...]:
     return tuple(values)
 
 
+def _unit(value: pint.Unit | str) -> pint.Unit:
+    """A unit, or its text read through the unit registry (``"job"``, ``"person"``), at construction."""
+    if not isinstance(value, str):
+        if not hasattr(value, "dimensionality"):
+            raise TypeError(f"Series.unit must be a unit or its name, got {value!r:.80}")
+        return value
+    try:
+        return parse_unit(value)
+    except Exception as exc:  # pint raises several kinds of error for text it cannot read
+        raise ValueError(f"Series.unit {value!r:.80} is not a unit the unit registry knows") from exc
+
+
 def _array_eq(a: np.ndarray, b: np.ndarray) -> bool:
     return a.shape == b.shape and bool(np.array_equal(a, b, equal_nan=a.dtype.kind == "f"))
 
@@ -191,14 +203,14 @@ class Series:
         areas: area codes, one per row.
         periods: sorted periods, one per column.
         values: float array of shape ``(len(areas), len(periods))``; ``NaN`` where missing.
-        unit: the pint unit of every value.
+        unit: the pint unit of every value (its name, such as ``"job"``, is read at construction).
         provenance: where the values came from.
     """
 
     areas: tuple[str, ...] = attrs.field(converter=_areas)
     periods: tuple[Period, ...] = attrs.field(converter=_periods)
     values: np.ndarray
-    unit: pint.Unit
+    unit: pint.Unit = attrs.field(converter=_unit)
     provenance: tuple[Provenance, ...] = attrs.field(default=(), converter=_provenances)
 
     def __attrs_post_init__(self) -> None:

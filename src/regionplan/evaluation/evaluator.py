@@ -31,15 +31,16 @@ import numpy as np
 
 from regionplan.data.comparators import fetch_comparators
 from regionplan.data.dataset import DataSet, build_dataset, fetch_data
-from regionplan.data.series import Series
+from regionplan.data.frames import member_series
 from regionplan.data.sources import SourceContext
 from regionplan.errors import EvaluationError
 from regionplan.evaluation import contracts
+from regionplan.evaluation.arrays import TargetArrays, status_arrays
 from regionplan.evaluation.batch import TargetBatch, target_result
 from regionplan.evaluation.evidence import Rows, build_rows, unit_factor
 from regionplan.evaluation.projection import Projector
 from regionplan.evaluation.results import GoalResult, TargetResult
-from regionplan.evaluation.rollup import MEASURED, ChildStatus, MixArrays, describe_many
+from regionplan.evaluation.rollup import ChildStatus, MixArrays, describe_many
 from regionplan.evaluation.sensitivity import SensitivityBatch, baseline_sensitivity
 from regionplan.evaluation.status import Evidence, Judgement, Status, StatusPolicy
 from regionplan.plan.graph import GoalGraph, NodeKind
@@ -230,32 +231,39 @@ class Evaluation:
             )
         return rows
 
-    def to_frame(self) -> Any:
-        """The target results as a pandas DataFrame (needs pandas)."""
-        import pandas as pd
+    def to_frame(self, *, explain: bool = True, lang: str = "en") -> Any:
+        """The target results as a pandas DataFrame (:func:`~regionplan.evaluation.frames.targets_frame`)."""
+        from regionplan.evaluation.frames import targets_frame
 
-        return pd.DataFrame.from_records(self.to_records())
+        return targets_frame(self, explain=explain, lang=lang)
 
-    def goals_frame(self) -> Any:
-        """The goal results as a pandas DataFrame: one row per element and area, with the
-        coverage, the number of measured children per status (``achieved``, ``on_track``,
-        ``off_track``) and the caveats (comma-separated keys)."""
-        import pandas as pd
+    def goals_frame(self, *, explain: bool = True, lang: str = "en") -> Any:
+        """The goal results as a pandas DataFrame (:func:`~regionplan.evaluation.frames.goals_frame`)."""
+        from regionplan.evaluation.frames import goals_frame
 
-        return pd.DataFrame.from_records(
-            [
-                {
-                    "area": g.area,
-                    "element": g.element.id,
-                    "kind": g.element.kind.value,
-                    "status": g.status.value,
-                    "score": g.score,
-                    "coverage": g.coverage,
-                    **{s.value: g.mix.get(s, 0) for s in MEASURED},
-                    "caveats": ",".join(g.caveats),
-                }
-                for g in self.goals
-            ]
+        return goals_frame(self, explain=explain, lang=lang)
+
+    @functools.cached_property
+    def arrays(self) -> Mapping[str, TargetArrays]:
+        """Every target's statuses and numbers for all areas as numpy arrays, by target id."""
+        return status_arrays(self)
+
+    def display(self, lang: str | None = None) -> Any:
+        """The notebook display in ``lang`` (default: see :mod:`regionplan.report.notebook`)."""
+        from regionplan.defaults import resolve
+
+        return resolve("evaluation_display")(self, lang)
+
+    def __repr__(self) -> str:
+        """One line: the plan, the date and the number of targets per status (over all areas)."""
+        counts = dict.fromkeys(Status, 0)
+        for b in self.batches:
+            for s in Status:
+                counts[s] += int(np.count_nonzero(b.judgement.status == s.code))
+        shown = ", ".join(f"{n} {s.value}" for s, n in counts.items())
+        return (
+            f"<Evaluation of {self.plan.meta.id!r} as of {self.as_of.isoformat()}: "
+            f"{len(self.batches)} targets in {len(self.areas)} area(s); {shown}>"
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -276,7 +284,7 @@ class Evaluation:
 
 def evaluate(
     plan: Plan,
-    data: DataSet | Mapping[str, Series] | None = None,
+    data: DataSet | Mapping[str, Any] | Any = None,
     *,
     as_of: dt.date | str | None = None,
     context: SourceContext | None = None,
@@ -284,13 +292,17 @@ def evaluate(
     groups: Mapping[str, Sequence[str]] | None = None,
     rollup: str = "weighted_score",
     comparisons: DataSet | None = None,
+    check: bool = True,
 ) -> Evaluation:
     """Evaluate every target and goal of ``plan``.
 
     Args:
-        plan: a loaded plan.
-        data: a :class:`~regionplan.data.dataset.DataSet`, raw member series by metric id,
-            or ``None`` to read through the plan's sources.
+        plan: a loaded plan, or one built in code.
+        data: a :class:`~regionplan.data.dataset.DataSet`; a tidy pandas DataFrame
+            (columns ``metric``, ``area``, ``period``, ``value``, ``unit``) or a mapping of
+            metric id -> :class:`~regionplan.data.series.Series` or observations
+            (:func:`~regionplan.data.frames.member_series`); or ``None`` to read through
+            the plan's sources.
         as_of: the evaluation date (default: today); only figures published by then count.
         context: how sources run (cache folder, offline).
         groups: evaluate several regions at once: group id -> member codes
@@ -298,13 +310,20 @@ def evaluate(
         rollup: the roll-up policy.
         comparisons: the metrics for the plan's comparators; read through the sources
             with the data when ``data`` is ``None`` (:mod:`regionplan.data.comparators`).
+        check: check the plan first (:func:`regionplan.check`; a plan read by ``load_plan``
+            is not checked again); ``False`` evaluates a plan with errors, at your own risk.
 
     Raises:
+        PlanError: the plan has errors (listed in it).
         EvaluationError: a bad date or an unknown policy.
     """
     from regionplan.defaults import default_extensions
+    from regionplan.plan.validation import refuse_unchecked
 
     ext = extensions or default_extensions()
+    data = member_series(plan, data)  # a DataFrame or observations become series by metric id
+    if check:
+        refuse_unchecked(plan, data=data, extensions=ext)
     day = _as_date(as_of)
     if data is None:
         dataset = fetch_data(plan, context=context, extensions=ext, groups=groups)
@@ -315,7 +334,7 @@ def evaluate(
     else:
         dataset = build_dataset(plan, data, groups=groups)
     areas = tuple(dataset.groups)
-    graph = GoalGraph.from_plan(plan)
+    graph = GoalGraph.of(plan)  # built once per plan, not on every evaluation
     metrics = {m.id: m for m in plan.metrics}
     batches: list[TargetBatch] = []
     sensitivity: dict[str, SensitivityBatch | None] = {}
@@ -405,7 +424,12 @@ def _as_date(value: dt.date | str | None) -> dt.date:
 def _roll_up(
     graph: GoalGraph, n_areas: int, batches: Sequence[TargetBatch], ext: Any, policy_name: str
 ) -> RollupArrays:
-    """Every element's status in every area, bottom-up, one array operation per element."""
+    """Every element's status in every area, in one pass bottom-up, one array operation per element.
+
+    Elements whose children have the very same status arrays and weights (every element
+    without measured children, say) share one result: a policy's status is a function of
+    its children's statuses and weights, so it is combined once, not once per element.
+    """
     try:
         policy = ext.rollup_policies.get(policy_name)
     except Exception as exc:
@@ -417,20 +441,27 @@ def _roll_up(
     measured: dict[str, bool] = {}
     children_of: dict[str, tuple[tuple[str, float], ...]] = {}
     order: list[str] = []
+    # (ids of the children's status arrays, their weights) -> the combined result; every
+    # array in ``codes`` lives until the end, so an id is never reused within the pass
+    combined: dict[tuple[tuple[int, ...], tuple[float, ...]], tuple[np.ndarray, np.ndarray, MixArrays]] = {}
     for node in graph.rollup_order():
         if graph.kind(node) != NodeKind.ELEMENT:
             continue
         children = tuple((c, graph.weight(c, node)) for c in graph.children(node) if c in codes)
         measured[node] = any(graph.kind(c) == NodeKind.TARGET or measured.get(c, False) for c, _ in children)
-        if children:
-            stacked = np.stack([codes[c] for c, _ in children])
-            weights = np.array([w for _, w in children], dtype=float)
-        else:
-            stacked = np.zeros((0, n_areas), dtype=np.int8)
-            weights = np.zeros(0)
-        codes[node], scores[node] = contracts.combine_many(policy, policy_name, stacked, weights, ext)
-        # What the status rests on is described alike for every policy (a plugin may get it wrong).
-        mix[node] = describe_many(stacked, weights)
+        key = (tuple(id(codes[c]) for c, _ in children), tuple(w for _, w in children))
+        found = combined.get(key)
+        if found is None:
+            if children:
+                stacked = np.stack([codes[c] for c, _ in children])
+                weights = np.array([w for _, w in children], dtype=float)
+            else:
+                stacked = np.zeros((0, n_areas), dtype=np.int8)
+                weights = np.zeros(0)
+            status, score = contracts.combine_many(policy, policy_name, stacked, weights, ext)
+            # What the status rests on is described alike for every policy (a plugin may get it wrong).
+            found = combined[key] = (status, score, describe_many(stacked, weights))
+        codes[node], scores[node], mix[node] = found
         coverage[node] = mix[node].coverage
         children_of[node] = children
         order.append(node)

@@ -7,16 +7,26 @@ targets (``sdg:8.5``); each node has a ``kind`` and the domain object under
 
 * ``contributes_to`` — child to parent, with a ``weight`` (an element may have
   several parents; a target contributes to the element it measures);
-* ``measured_by`` — element to metric;
+* ``measured_by`` — element to metric, with ``targets``: the ids of every target that
+  measures the element with the metric (each target is a node of its own);
 * ``responsible_for`` — actor to element, with a ``role`` (owner or contributor);
 * ``aligned_with`` — element to an SDG target or another framework.
 
 Only ``contributes_to`` edges must be acyclic; roll-up walks them bottom-up.
 Callers get frozen views or copies, never the internal graph.
+
+Edges point from a child to what it contributes to, so in networkx's words the things a node
+contributes to are its *descendants* (``nx.descendants``), and what contributes to it its
+*ancestors*: the opposite of a family tree. To say which is meant, :meth:`GoalGraph.all_parents`
+(everything a node contributes to) and :meth:`GoalGraph.all_children` (everything that
+contributes to it) are named after :meth:`~GoalGraph.parents` and :meth:`~GoalGraph.children`;
+the older ``ancestors`` and ``descendants`` are deprecated.
 """
 
 from __future__ import annotations
 
+import warnings
+import weakref
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -94,8 +104,27 @@ class GoalGraph:
             if _is(g, target.element, NodeKind.ELEMENT):
                 g.add_edge(target.id, target.element, kind=EdgeKind.CONTRIBUTES_TO, weight=target.weight)
                 if _is(g, target.metric, NodeKind.METRIC):
-                    g.add_edge(target.element, target.metric, kind=EdgeKind.MEASURED_BY, target=target.id)
+                    # one edge per element and metric, however many targets measure it with the metric
+                    before = g.get_edge_data(target.element, target.metric, {}).get("targets", ())
+                    g.add_edge(
+                        target.element, target.metric, kind=EdgeKind.MEASURED_BY, targets=(*before, target.id)
+                    )
         return cls(g)
+
+    @classmethod
+    def of(cls, plan: Plan) -> GoalGraph:
+        """The graph of ``plan``, built once per plan object and kept while the plan lives.
+
+        A plan is immutable and the graph hands out only frozen views and copies, so every
+        evaluation of the same plan can share one graph instead of building it again.
+        """
+        key = id(plan)
+        found = _BUILT.get(key)
+        if found is not None and found[0]() is plan:
+            return found[1]
+        graph = cls.from_plan(plan)
+        _BUILT[key] = (weakref.ref(plan, lambda _: _BUILT.pop(key, None)), graph)  # key: this call's
+        return graph
 
     # -- views --------------------------------------------------------------------------
 
@@ -143,13 +172,29 @@ class GoalGraph:
     def weight(self, child: str, parent: str) -> float:
         return float(self._g.edges[child, parent].get("weight", 1.0))
 
-    def ancestors(self, node_id: str) -> set[str]:
-        """Everything ``node_id`` contributes to, directly or through others."""
+    def all_parents(self, node_id: str) -> set[str]:
+        """Everything ``node_id`` contributes to, directly or through others.
+
+        ``nx.descendants(graph.contribution_graph(), node_id)``: edges point child to parent.
+        """
         return set(nx.descendants(self.contribution_graph(), node_id))
 
-    def descendants(self, node_id: str) -> set[str]:
-        """Everything that contributes to ``node_id``, directly or through others."""
+    def all_children(self, node_id: str) -> set[str]:
+        """Everything that contributes to ``node_id``, directly or through others.
+
+        ``nx.ancestors(graph.contribution_graph(), node_id)``: edges point child to parent.
+        """
         return set(nx.ancestors(self.contribution_graph(), node_id))
+
+    def ancestors(self, node_id: str) -> set[str]:
+        """Deprecated: :meth:`all_parents` (the opposite of ``nx.ancestors`` on this graph)."""
+        _renamed("ancestors", "all_parents")
+        return self.all_parents(node_id)
+
+    def descendants(self, node_id: str) -> set[str]:
+        """Deprecated: :meth:`all_children` (the opposite of ``nx.descendants`` on this graph)."""
+        _renamed("descendants", "all_children")
+        return self.all_children(node_id)
 
     def roots(self) -> list[str]:
         """Elements that contribute to nothing (normally the vision)."""
@@ -251,8 +296,22 @@ class GoalGraph:
 
     def around(self, node_id: str) -> GoalGraph:
         """The node with everything it contributes to and everything contributing to it."""
-        keep = {node_id} | self.ancestors(node_id) | self.descendants(node_id)
+        keep = {node_id} | self.all_parents(node_id) | self.all_children(node_id)
         return self.subgraph(keep)
+
+
+#: Graphs built by :meth:`GoalGraph.of`, by the id of their plan (with a weak reference to
+#: it, so an id reused by a later plan is not mistaken for it, and the entry goes with the plan).
+_BUILT: dict[int, tuple[weakref.ReferenceType[Plan], GoalGraph]] = {}
+
+
+def _renamed(old: str, new: str) -> None:
+    warnings.warn(
+        f"GoalGraph.{old} is deprecated: its direction is the opposite of networkx's {old} on the "
+        f"same graph; use GoalGraph.{new}",
+        DeprecationWarning,
+        stacklevel=3,
+    )
 
 
 def _is(g: nx.DiGraph, node: str, kind: str) -> bool:

@@ -6,20 +6,23 @@ framework conditions, open questions), the metrics and the targets. Elements and
 their links form the goal graph (:mod:`regionplan.plan.graph`).
 
 Objects are built by :mod:`regionplan.plan.files` from plan files, or directly in
-code. Each remembers where it was written (``location``), which does not take
-part in equality.
+code, where each field's type is checked at construction and unambiguous values are
+converted (:mod:`regionplan.plan.fields`); :func:`regionplan.check` checks the whole plan.
+Each remembers where it was written (``location``), which does not take part in equality.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import enum
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any, TypeVar
 
 import attrs
 
 from regionplan.errors import Location
+from regionplan.plan.fields import checked_fields
+from regionplan.plan.labels import DEFAULT_LANGUAGE, Label
 from regionplan.plan.periods import PeriodSpec
 
 __all__ = [
@@ -45,56 +48,9 @@ __all__ = [
     "TargetKind",
 ]
 
-DEFAULT_LANGUAGE = "nb"
-
 
 def _location_field() -> Any:
     return attrs.field(default=None, eq=False, repr=False)
-
-
-def _label_texts(texts: Mapping[str, str] | Iterable[tuple[str, str]]) -> tuple[tuple[str, str], ...]:
-    return tuple(sorted(dict(texts).items()))
-
-
-@attrs.frozen
-class Label:
-    """A text in one or more languages, e.g. ``Label({"nb": "Arbeidsplasser", "en": "Jobs"})``."""
-
-    texts: tuple[tuple[str, str], ...] = attrs.field(converter=_label_texts)
-
-    @classmethod
-    def of(cls, text: str | Mapping[str, str] | Label | None, lang: str = DEFAULT_LANGUAGE) -> Label:
-        if text is None:
-            return cls(())
-        if isinstance(text, Label):
-            return text
-        if isinstance(text, str):
-            return cls({lang: text})
-        return cls(text)
-
-    def get(self, lang: str = DEFAULT_LANGUAGE, *, fallback: bool = True) -> str:
-        """The text in ``lang``; else (with ``fallback``) nb, en or any language there is."""
-        d = dict(self.texts)
-        if lang in d:
-            return d[lang]
-        if not fallback:
-            return ""
-        for other in (DEFAULT_LANGUAGE, "en", *d):
-            if other in d:
-                return d[other]
-        return ""
-
-    def languages(self) -> tuple[str, ...]:
-        return tuple(k for k, _ in self.texts)
-
-    def as_dict(self) -> dict[str, str]:
-        return dict(self.texts)
-
-    def __bool__(self) -> bool:
-        return bool(self.texts)
-
-    def __str__(self) -> str:
-        return self.get()
 
 
 class PlanStatus(enum.Enum):
@@ -107,7 +63,7 @@ class PlanStatus(enum.Enum):
     EXPIRED = "expired"
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=checked_fields)
 class Comparator:
     """An area to compare with: ``county``, ``norway``, ``region`` (of ``codes``) or ``members``."""
 
@@ -118,7 +74,7 @@ class Comparator:
     location: Location | None = _location_field()
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=checked_fields)
 class PlanMeta:
     """The plan's identity and period."""
 
@@ -131,6 +87,8 @@ class PlanMeta:
     languages: tuple[str, ...] = (DEFAULT_LANGUAGE, "en")
     owner: str = ""
     adopted: dt.date | None = None
+    #: the day each year the plan is reported on, as ``MM-DD`` (e.g. ``"04-30"``); "" if none
+    reporting_day: str = ""
     description: Label = attrs.field(factory=lambda: Label(()))
     source_document: str = ""
     #: folders outside the plan's folder that its includes and sources may read, as written
@@ -147,7 +105,7 @@ class PlanMeta:
         return dt.date(self.period_end, 12, 31)
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=checked_fields)
 class MunicipalityCode:
     """One code of a municipality and the days it is valid (``None``: open-ended)."""
 
@@ -162,7 +120,7 @@ class MunicipalityCode:
         )
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=checked_fields)
 class Municipality:
     """A member municipality and its codes through the reforms."""
 
@@ -188,7 +146,7 @@ class Municipality:
         return tuple(c.code for c in self.codes)
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=checked_fields)
 class Region:
     """The region a plan is for."""
 
@@ -219,7 +177,7 @@ class Role(enum.Enum):
     CONTRIBUTOR = "contributor"
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=checked_fields)
 class Actor:
     """Someone responsible for parts of the plan: a council, a municipality, business."""
 
@@ -274,7 +232,7 @@ _KIND_LABELS = {
 }
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=checked_fields)
 class Contribution:
     """A contributes-to link from an element to a parent, with its weight."""
 
@@ -283,7 +241,7 @@ class Contribution:
     location: Location | None = _location_field()
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=checked_fields)
 class Responsibility:
     """An actor's part in an element."""
 
@@ -292,7 +250,7 @@ class Responsibility:
     location: Location | None = _location_field()
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=checked_fields)
 class Element:
     """One element of the plan: a goal, a focus area, an action, a question..."""
 
@@ -327,7 +285,7 @@ class Direction(enum.Enum):
         return {"increase": 1, "decrease": -1, "maintain": 0}[self.value]
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=checked_fields)
 class SourceSpec:
     """A metric's data source: the source's registered name and its query."""
 
@@ -348,14 +306,13 @@ class MergeRule(enum.Enum):
     NEWEST_PERIOD_WINS = "newest_period_wins"
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=checked_fields)
 class Metric:
     """A measurable quantity with a unit.
 
-    Exactly one of ``sources`` (observed data) and ``derived`` (an expression over
-    other metrics, see :mod:`regionplan.plan.expressions`) is set.
-    ``projection_min_points`` is the fewest observations from a target's baseline on
-    that a trend projection is made from (at least 3, so it has an interval).
+    Exactly one of ``sources`` (observed data) and ``derived`` (an expression over other
+    metrics, see :mod:`regionplan.plan.expressions`) is set. ``projection_min_points`` is the
+    fewest observations from a target's baseline on that a trend projection is made from (>= 3).
     """
 
     id: str
@@ -386,7 +343,7 @@ class TargetKind(enum.Enum):
     MILESTONE = "milestone"
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=checked_fields)
 class Target:
     """How far a metric must move, by when, for one element.
 
@@ -432,7 +389,7 @@ class Target:
     baseline_window: int = 3
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=checked_fields)
 class Plan:
     """A whole regional plan."""
 

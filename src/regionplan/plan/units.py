@@ -1,7 +1,8 @@
 """The unit registry of regionplan.
 
 One pint registry, owned by the library and built lazily on first use, so that
-``import regionplan`` stays fast. Counting units are their own dimensions: a job is
+``import regionplan`` stays fast; pint's parsed definitions are kept in the user's cache
+folder, which makes that first use cheap in every later process. Counting units are their own dimensions: a job is
 not a person, so ``jobs + persons`` raises :class:`pint.DimensionalityError` and
 ``job / person`` keeps its meaning.
 
@@ -58,11 +59,16 @@ _extra: list[tuple[str, str]] = []  # (definition, plugin name), for registries 
 def _build() -> pint.UnitRegistry[Any]:
     import pint
 
-    ureg: pint.UnitRegistry[Any] = pint.UnitRegistry(
-        on_redefinition="raise",
-        autoconvert_offset_to_baseunit=True,
-        cache_folder=None,
-    )
+    try:
+        # pint keeps its parsed default definitions in the user's cache folder: reading
+        # them back is several times faster than parsing the definition files each process
+        ureg: pint.UnitRegistry[Any] = pint.UnitRegistry(
+            on_redefinition="raise", autoconvert_offset_to_baseunit=True, cache_folder=":auto:"
+        )
+    except Exception:  # no cache folder can be written or read: parse the definitions
+        ureg = pint.UnitRegistry(
+            on_redefinition="raise", autoconvert_offset_to_baseunit=True, cache_folder=None
+        )
     for definition in BASE_DEFINITIONS:
         ureg.define(definition)
     return ureg
@@ -117,8 +123,9 @@ def parse_unit(text: str) -> pint.Unit:
     return registry().parse_units(text)
 
 
+@functools.lru_cache(maxsize=4096)
 def unit_label(unit: Any) -> str:
-    """A short human label for a unit: ``"%"``, ``"jobs"``, ``"MNOK"``."""
+    """A short human label for a unit: ``"%"``, ``"jobs"``, ``"MNOK"`` (formatted once per unit)."""
     text = f"{unit:~}" if unit is not None else ""
     if text in {"", "dimensionless"}:
         return ""

@@ -17,7 +17,8 @@ import attrs
 from regionplan.errors import EvaluationError, Problem
 from regionplan.evaluation.explain import format_number
 from regionplan.evaluation.status import Status
-from regionplan.plan.model import DEFAULT_LANGUAGE, Element, ElementKind, Label, Plan
+from regionplan.plan.labels import DEFAULT_LANGUAGE, Label
+from regionplan.plan.model import Element, ElementKind, Plan
 from regionplan.plan.sdg import catalogue
 from regionplan.report.basis import goal_basis
 from regionplan.report.comparisons import comparisons_view
@@ -47,6 +48,8 @@ from regionplan.report.model import (
 )
 from regionplan.report.notes import source_notes
 from regionplan.report.rows import point, rests_on, target_row, time_of
+from regionplan.report.since import compare_reports
+from regionplan.report.since_section import since_view
 from regionplan.report.urls import safe_url
 from regionplan.report.words import SECTION_HEADINGS, word
 
@@ -66,6 +69,7 @@ def build_report(
     warnings: Iterable[Problem] = (),
     map_target: str | None = None,
     map_by: str = "status",
+    since: Report | Mapping[str, Any] | None = None,
 ) -> Report:
     """Lay out an evaluation for reading.
 
@@ -76,12 +80,15 @@ def build_report(
         warnings: plan-quality problems to list (e.g. ``validate_plan(...).warnings``).
         map_target: the target the map of the members shows (default: the main goal's first).
         map_by: colour the map by the target's ``"status"`` or its latest ``"value"``.
+        since: an earlier report, or its JSON data, to say what changed since
+            (the section "since the last report"; :func:`regionplan.report.since.compare_reports`).
 
     The member view and the map need the members evaluated as areas of their own
     (``groups=member_groups(plan)``); without them the report has neither.
 
     Raises:
         EvaluationError: ``area`` was not evaluated; an unknown map target or ``map_by``.
+        ReportComparisonError: ``since`` is not a report this version can compare.
     """
     report = _Builder(evaluation, lang, area).build(tuple(warnings))
     report = attrs.evolve(report, method=method_of(report))
@@ -89,7 +96,10 @@ def build_report(
     highlight = member.code if member else ""
     shown = map_view(evaluation, lang, target=map_target, by=map_by, highlight=highlight)
     compared = comparisons_view(evaluation, report.area, lang)
-    return attrs.evolve(report, member=member, map=shown, comparisons=compared)
+    report = attrs.evolve(report, member=member, map=shown, comparisons=compared)
+    if since is not None:
+        report = attrs.evolve(report, since=since_view(compare_reports(since, report), lang))
+    return report
 
 
 class _Builder:

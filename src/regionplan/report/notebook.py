@@ -4,6 +4,11 @@ Both return an HTML fragment (no ``<html>``, no script) with its own small, scop
 stylesheet, built from the same report model and templates as the ``html``
 format, with plan text escaped. Charts are left out to keep notebooks light:
 render the full report with ``regionplan.report.renderers.render(evaluation, "html")``.
+
+The language is, in this order: the one asked for (``evaluation.display(lang="en")``),
+the default set with :func:`set_display_language`, the plan's first language (``nb``
+when it has neither ``nb`` nor ``en``). The evaluation's table has a column with each
+target's explanation in that language.
 """
 
 from __future__ import annotations
@@ -16,19 +21,64 @@ if TYPE_CHECKING:
     from regionplan.evaluation.evaluator import Evaluation
     from regionplan.plan.model import Plan
 
-__all__ = ["evaluation_html", "plan_html"]
+__all__ = [
+    "LANGUAGES",
+    "NotebookDisplay",
+    "evaluation_display",
+    "evaluation_html",
+    "plan_html",
+    "set_display_language",
+]
+
+#: The languages a display is written in.
+LANGUAGES = ("nb", "en")
+_default_lang: str | None = None
 
 
-def _lang(plan: Plan) -> str:
+def set_display_language(lang: str | None) -> None:
+    """Show plans and evaluations in ``lang`` from now on (``None``: each plan's first language).
+
+    Raises:
+        ValueError: ``lang`` is not one of :data:`LANGUAGES`.
+    """
+    global _default_lang
+    _default_lang = _checked(lang) if lang is not None else None
+
+
+def _checked(lang: str) -> str:
+    if lang not in LANGUAGES:
+        msg = f"no display in {lang!r}: choose one of {', '.join(LANGUAGES)}"
+        raise ValueError(msg)
+    return lang
+
+
+def _lang(plan: Plan, lang: str | None = None) -> str:
+    if lang is not None:
+        return _checked(lang)
+    if _default_lang is not None:
+        return _default_lang
     langs = plan.meta.languages
-    return langs[0] if langs and langs[0] in {"nb", "en"} else "nb"
+    return langs[0] if langs and langs[0] in LANGUAGES else "nb"
 
 
-def plan_html(plan: Plan) -> str:
+class NotebookDisplay:
+    """An HTML fragment that Jupyter shows as it is (``_repr_html_``)."""
+
+    def __init__(self, html: str) -> None:
+        self.html = html
+
+    def _repr_html_(self) -> str:
+        return self.html
+
+    def __repr__(self) -> str:
+        return f"<NotebookDisplay: {len(self.html):,} characters of HTML>"
+
+
+def plan_html(plan: Plan, lang: str | None = None) -> str:
     """A plan at a glance: title, period, region, elements by kind and the goal hierarchy."""
     from regionplan.report.renderers.html import environment, words
 
-    lang = _lang(plan)
+    lang = _lang(plan, lang)
     ids = {e.id for e in plan.elements}
     children: dict[str, list[str]] = {}
     for e in plan.elements:
@@ -69,10 +119,15 @@ def plan_html(plan: Plan) -> str:
     )
 
 
-def evaluation_html(evaluation: Evaluation) -> str:
-    """An evaluation at a glance: the headline, counts per status and the table of targets."""
+def evaluation_html(evaluation: Evaluation, lang: str | None = None) -> str:
+    """An evaluation at a glance: the headline, counts per status, the targets and why."""
     from regionplan.report.build import build_report
     from regionplan.report.renderers.html import render_template
 
-    report = build_report(evaluation, lang=_lang(evaluation.plan))
+    report = build_report(evaluation, lang=_lang(evaluation.plan, lang))
     return render_template("notebook_evaluation.html.j2", report, charts=False)
+
+
+def evaluation_display(evaluation: Evaluation, lang: str | None = None) -> NotebookDisplay:
+    """What ``Evaluation.display(lang)`` shows: :func:`evaluation_html` in ``lang``."""
+    return NotebookDisplay(evaluation_html(evaluation, lang))

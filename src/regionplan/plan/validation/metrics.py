@@ -6,6 +6,7 @@ dependency order, so the units of derived operands are known.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 from regionplan.errors import Problem
@@ -14,7 +15,8 @@ from regionplan.plan.model import Plan
 from regionplan.plan.validation.common import _did_you_mean, _err, _same_dimension, _unit_hint
 
 
-def _check_metrics(plan: Plan, extensions: Any) -> list[Problem]:
+def _check_metrics(plan: Plan, extensions: Any, in_memory: Collection[str] = ()) -> list[Problem]:
+    """``in_memory``: metrics whose data are given with the plan (their sources are not read)."""
     from regionplan.plan import expressions
     from regionplan.plan.units import parse_unit
 
@@ -63,7 +65,7 @@ def _check_metrics(plan: Plan, extensions: Any) -> list[Problem]:
                 )
             if not unknown:
                 parsed[m.id] = expr
-        elif not m.sources:
+        elif not m.sources and m.id not in in_memory:
             out.append(
                 _err(
                     P.NO_DATA_DEFINITION,
@@ -72,7 +74,7 @@ def _check_metrics(plan: Plan, extensions: Any) -> list[Problem]:
                     "add 'source: {name: ..., ...}' or 'derived: <expression>'",
                 )
             )
-        for spec in m.sources:
+        for spec in m.sources if m.id not in in_memory else ():  # given data: the source is not read
             if spec.name not in extensions.sources:
                 out.append(
                     _err(

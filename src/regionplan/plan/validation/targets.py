@@ -15,6 +15,15 @@ def _year_of(label: str) -> float:
     return parse_period(label).time
 
 
+def _readable(*labels: str) -> bool:
+    try:
+        for label in labels:
+            parse_period(label)
+    except ValueError:
+        return False
+    return True
+
+
 def _check_deadline(tid: str, baseline: str, deadline: str, loc: Location | None) -> list[Problem]:
     """A deadline must come after the baseline; at the same point in time nothing can change."""
     end, start = _year_of(deadline), _year_of(baseline)
@@ -75,7 +84,7 @@ def _check_targets(plan: Plan, extensions: Any) -> list[Problem]:
                             f"write the target in a unit of the same dimension as '{metric.unit}'",
                         )
                     )
-        if t.baseline and t.deadline:  # both parsed at load
+        if t.baseline and t.deadline and _readable(t.baseline, t.deadline):  # else reported already
             out += _check_deadline(t.id, t.baseline, t.deadline, t.location)
         if t.kind is TargetKind.GROWTH_VS and t.other == t.metric:
             out.append(
