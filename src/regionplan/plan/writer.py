@@ -40,6 +40,7 @@ def to_document(plan: Plan) -> dict[str, Any]:
             "languages": list(meta.languages),
             "owner": meta.owner,
             "adopted": meta.adopted.isoformat() if meta.adopted else None,
+            "reporting_day": meta.reporting_day or None,
             "description": _label_data(meta.description),
             "source_document": meta.source_document,
             "allow_paths": list(meta.allow_paths),

@@ -5,6 +5,8 @@ words, numbers written as people write them, sentences that explain each
 status, chart data, the goal diagram, who does what, the SDG view, data sources
 and credits. :func:`regionplan.report.build.build_report` makes it; renderers
 (:mod:`regionplan.report.renderers`) only write it out, so every format says the same thing.
+The figures (charts, the goal diagram) live in :mod:`regionplan.report.figures` and the
+section "since the last report" in :mod:`regionplan.report.since_view`; both are re-exported here.
 
 :meth:`Report.to_dict` gives JSON-able data described by the JSON schema
 ``regionplan/report/schema/report-v1.schema.json`` (:data:`SCHEMA_ID`).
@@ -19,8 +21,18 @@ from typing import Any
 import attrs
 
 from regionplan.report.comparison_views import ComparedArea, ComparisonsView, MetricComparison
+from regionplan.report.figures import (
+    ChartData,
+    ChartPoint,
+    Diagram,
+    DiagramEdge,
+    DiagramNode,
+    ProjectionView,
+    TreeNode,
+)
 from regionplan.report.member import AreaFigure, MapView, MemberTarget, MemberView
 from regionplan.report.method import Method, MethodItem, MethodPart
+from regionplan.report.since_view import SinceGroup, SinceItem, SinceView
 from regionplan.report.views import (
     BaseRow,
     DataAgeView,
@@ -72,10 +84,14 @@ __all__ = [
     "SdgView",
     "Section",
     "SensitivityView",
+    "SinceGroup",
+    "SinceItem",
+    "SinceView",
     "SourceCredit",
     "SourceUse",
     "StatusCount",
     "StatusView",
+    "TargetDefinition",
     "TargetRow",
     "TreeNode",
     "WarningRow",
@@ -118,43 +134,26 @@ class ElementRef:
 
 
 @attrs.frozen
-class ChartPoint:
-    """A point of a chart or table: period label, decimal-year time, value and the value as text.
+class TargetDefinition:
+    """What the plan asks of a target, as written (before any data): see :class:`regionplan.plan.model.Target`.
 
-    ``period_text`` is the period as the reader's statistics office writes it (``2022K4``
-    in nb, ``2022Q4`` in en).
+    A later report compares it to tell a redefined target from one whose status changed
+    (:func:`regionplan.report.since.compare_reports`).
     """
 
-    period: str
-    time: float
-    value: float
-    text: str
-    period_text: str = ""
-
-
-@attrs.frozen
-class ProjectionView:
-    """A projection to the deadline with its interval (``low``/``high`` ``None`` when unknown).
-
-    Made only from at least the metric's ``projection_min_points`` observations
-    (``n_points``). ``indicative``: it reaches further ahead (``horizon_years``) than the
-    data reach back (``span_years``), so it shows a direction, not a forecast.
-    """
-
-    method: str
-    deadline: str
-    time: float | None
-    value: float
-    low: float | None
-    high: float | None
-    confidence: float
-    text: str
-    interval_text: str
-    deadline_text: str = ""
-    n_points: int = 0
-    span_years: float | None = None
-    horizon_years: float | None = None
-    indicative: bool = False
+    kind: str
+    metric: str
+    value: float | None
+    value_unit: str | None
+    change: float | None
+    relative: bool
+    baseline: str | None
+    deadline: str | None
+    shock: str | None
+    other: str | None
+    every_year: bool
+    tolerance: float
+    area: str | None
 
 
 @attrs.frozen
@@ -169,7 +168,8 @@ class TargetRow:
     framskriving: 4 av 5 observasjoner") where the target is on or off track. ``age`` is
     the age of the latest figures, ``origin`` where the data came from, ``sensitivity``
     the verdict from earlier base periods; ``missing`` says why data is missing, in the
-    report's language (``missing_kinds``: the failures' kind codes).
+    report's language (``missing_kinds``: the failures' kind codes). ``definition``: the
+    target as the plan writes it.
     """
 
     id: str
@@ -206,6 +206,7 @@ class TargetRow:
     origin: OriginView | None = None
     sensitivity: SensitivityView | None = None
     missing_kinds: tuple[str, ...] = ()
+    definition: TargetDefinition | None = None
 
 
 @attrs.frozen
@@ -256,81 +257,6 @@ class Section:
     kind: str
     heading: str
     elements: tuple[ElementRow, ...]
-
-
-@attrs.frozen
-class ChartData:
-    """What a chart of one target draws: history, baseline, goal, target path, projection."""
-
-    target: str
-    metric: str
-    title: str
-    unit: str
-    status: StatusView
-    history: tuple[ChartPoint, ...]
-    baseline: ChartPoint | None
-    goal: float | None
-    goal_text: str
-    goal_time: float | None
-    deadline: str
-    trajectory: tuple[ChartPoint, ...]
-    projection: ProjectionView | None
-    latest: ChartPoint | None
-    description: str
-    shock: ChartPoint | None = None
-    deadline_text: str = ""
-
-
-@attrs.frozen
-class DiagramNode:
-    """A node of the goal diagram: an element or a target.
-
-    ``basis``: what an element's status rests on. For a target, ``latest``: its latest
-    value with its period and age ("Siste verdi: −4,4 pp (2022K4 · 46 mnd., nyere tall
-    mangler)"), and ``note``: for a target measured from a base period, its verdict from
-    earlier ones (:attr:`SensitivityView.short`).
-    """
-
-    id: str
-    label: str
-    kind: str
-    kind_label: str
-    status: StatusView | None
-    is_target: bool
-    basis: GoalBasis | None = None
-    note: str = ""
-    latest: str = ""
-
-
-@attrs.frozen
-class DiagramEdge:
-    """``source`` contributes to ``target`` with ``weight``."""
-
-    source: str
-    target: str
-    weight: float
-
-
-@attrs.frozen
-class TreeNode:
-    """The goal hierarchy as a tree from the roots down (a node with several parents repeats)."""
-
-    id: str
-    children: tuple[TreeNode, ...] = ()
-    repeated: bool = False
-
-
-@attrs.frozen
-class Diagram:
-    nodes: tuple[DiagramNode, ...]
-    edges: tuple[DiagramEdge, ...]
-    tree: tuple[TreeNode, ...]
-
-    def node(self, node_id: str) -> DiagramNode:
-        for n in self.nodes:
-            if n.id == node_id:
-                return n
-        raise KeyError(node_id)
 
 
 @attrs.frozen
@@ -427,6 +353,7 @@ class Report:
         comparisons: the region beside its comparators, and the indicators to watch.
         method: how the evaluation works, in short (:func:`regionplan.report.method.method_of`).
         source_citation: the plan's source document as cited (a title or URL; "" if none).
+        since: what changed since an earlier report, when one was given.
     """
 
     lang: str
@@ -461,6 +388,7 @@ class Report:
     comparisons: ComparisonsView | None = None
     method: Method | None = None
     source_citation: str = ""
+    since: SinceView | None = None
 
     def t(self, key: str, **fields: Any) -> str:
         """An interface word in the report's language, with ``fields`` filled in."""

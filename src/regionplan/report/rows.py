@@ -25,7 +25,7 @@ from regionplan.report.basis import (
     period_text,
     sensitivity_view,
 )
-from regionplan.report.model import ChartPoint, ProjectionView, StatusView, TargetRow
+from regionplan.report.model import ChartPoint, ProjectionView, StatusView, TargetDefinition, TargetRow
 from regionplan.report.words import word
 
 if TYPE_CHECKING:
@@ -153,6 +153,26 @@ def target_row(r: TargetResult, lang: str) -> TargetRow:
         origin=origin_view(r, lang),
         sensitivity=sensitivity_view(r, lang),
         missing_kinds=tuple(dict.fromkeys(c.kind.value for f in r.missing_reasons for c in f.root_causes())),
+        definition=_definition(r),
+    )
+
+
+def _definition(r: TargetResult) -> TargetDefinition:
+    t = r.target
+    return TargetDefinition(
+        t.kind.value,
+        t.metric,
+        t.value,
+        t.value_unit,
+        t.change,
+        t.relative,
+        t.baseline,
+        t.deadline,
+        t.shock,
+        t.other,
+        t.every_year,
+        t.tolerance,
+        t.area,
     )
 
 

@@ -7,6 +7,9 @@ Each reader turns one section's node into a model object with the field reader o
 
 from __future__ import annotations
 
+import datetime as dt
+import re
+
 from regionplan.plan import problems as P
 from regionplan.plan.model import (
     Actor,
@@ -40,6 +43,7 @@ def _read_meta(r: _Reader, node: Node) -> PlanMeta | None:
             "languages",
             "owner",
             "adopted",
+            "reporting_day",
             "description",
             "source_document",
             "template",
@@ -82,6 +86,7 @@ def _read_meta(r: _Reader, node: Node) -> PlanMeta | None:
         languages=langs,
         owner=r.text(f.get("owner"), "plan owner"),
         adopted=r.date(f.get("adopted"), "adoption date"),
+        reporting_day=_reporting_day(r, f.get("reporting_day")),
         description=r.label(f.get("description"), "plan description"),
         source_document=r.text(f.get("source_document"), "source document"),
         allow_paths=tuple(
@@ -90,6 +95,28 @@ def _read_meta(r: _Reader, node: Node) -> PlanMeta | None:
         comparators=read_comparators(r, f.get("comparators")),
         location=node.location,
     )
+
+
+def _reporting_day(r: _Reader, node: Node | None) -> str:
+    """``MM-DD``, a day some year has (29 February too); "" when not given or not a day."""
+    s = r.scalar(node, "reporting day")
+    if s is None:
+        return ""
+    text = s.text.strip()
+    match = re.fullmatch(r"(\d{2})-(\d{2})", text)
+    try:
+        if match is None:
+            raise ValueError
+        dt.date(2000, int(match[1]), int(match[2]))  # a leap year: every day some year has
+    except ValueError:
+        r.problem(
+            P.BAD_VALUE,
+            f"the reporting day {text!r} is not a day of the year",
+            s.location,
+            hint="write month and day as MM-DD, e.g. '04-30' for 30 April (in quotes)",
+        )
+        return ""
+    return text
 
 
 def _read_region(r: _Reader, node: Node) -> Region | None:

@@ -119,6 +119,18 @@ def _figure_rows(figures: Iterable[AreaFigure], r: Report) -> list[list[str]]:
     ]
 
 
+def _since(r: Report) -> list[str]:
+    """The section "since the last report", when the report has one."""
+    if r.since is None:
+        return []
+    out = [f"## {md_escape(r.since.heading)}", "", md_escape(r.since.intro), ""]
+    if r.since.none_text:
+        out += [md_escape(r.since.none_text), ""]
+    for group in r.since.groups:
+        out += [f"### {md_escape(group.heading)}", "", *(f"- {md_escape(i.text)}" for i in group.items), ""]
+    return out
+
+
 def _member_and_map(r: Report) -> list[str]:
     """A member beside the region and the others; the map's figures as a table."""
     out: list[str] = []
@@ -170,6 +182,7 @@ class MarkdownRenderer(Renderer):
             [r.t("status"), r.t("value")], [[_status(c.status, r), str(c.count)] for c in r.summary]
         )
         out.append("")
+        out += _since(r)
         out += _member_and_map(r)
 
         out += [f"## {r.t('targets')}", ""]

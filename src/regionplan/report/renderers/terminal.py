@@ -75,6 +75,26 @@ class _Writer:
             clean(text), self.width, initial_indent=indent, subsequent_indent=indent, break_on_hyphens=False
         )
 
+    def since(self) -> None:
+        """The section "since the last report", when the report has one."""
+        since = self.report.since
+        if since is None:
+            return
+        self.heading(clean(since.heading))
+        self.wrap(since.intro, "")
+        if since.none_text:
+            self.wrap(since.none_text, "")
+        for group in since.groups:
+            self.out += ["", clean(group.heading) + ":"]
+            for item in group.items:
+                self.out += textwrap.wrap(
+                    clean(item.text),
+                    self.width,
+                    initial_indent="  - ",
+                    subsequent_indent="    ",
+                    break_on_hyphens=False,
+                )
+
     def write(self) -> str:
         report, out = self.report, self.out
         title = clean(report.title)
@@ -99,6 +119,7 @@ class _Writer:
                 self.wrap(f"{ref.basis.short}.{note}", "  ")
         counts = ", ".join(f"{c.status.symbol} {c.status.label}: {c.count}" for c in report.summary)
         out.append(f"{report.t('summary_counts', n=report.n_targets)}: {counts}")
+        self.since()
         self.heading(report.t("targets"))
         self.targets()
         for t in report.targets:
