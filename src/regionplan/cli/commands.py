@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -177,6 +179,12 @@ def evaluate(
     "-o", "--output", type=click.Path(path_type=Path), help="File to write (default: standard output)."
 )
 @_as_of
+@click.option(
+    "--since",
+    metavar="REPORT.json|YYYY-MM-DD",
+    help="Add what changed since an earlier report: its JSON (--format json), or a date "
+    "(the plan evaluated as of then, on the data published by then).",
+)
 @click.option("--lang", default="nb", help="Language of labels (nb or en).")
 @_municipality
 @_offline
@@ -188,6 +196,7 @@ def report(
     fmt: str,
     output: Path | None,
     as_of: str | None,
+    since: str | None,
     lang: str,
     member: str | None,
     offline: bool,
@@ -202,8 +211,15 @@ def report(
         ext = _extensions()
         if fmt not in ext.renderers:
             raise RegionplanError(ext.renderers.unknown_message(fmt))
+        renderer = ext.renderers.get(fmt)
+        if output is None and getattr(renderer, "binary", False) is True:
+            suffix = getattr(renderer, "suffix", "")
+            raise RegionplanError(
+                f"the {fmt} format is a binary file: name it with -o (e.g. -o report{suffix})"
+            )
         result, area = _evaluate_plan(path, day, member, offline, cache_dir, ext, compare=True)
-        out = render(result, fmt, lang=lang, area=area, extensions=ext)
+        previous = _previous_report(since, result.as_of, path, member, offline, cache_dir, ext, lang)
+        out = render(result, fmt, lang=lang, area=area, extensions=ext, since=previous)
         data = out.encode("utf-8") if isinstance(out, str) else out
         if output is None:
             sys.stdout.buffer.write(data)
@@ -214,6 +230,37 @@ def report(
             click.echo(f"wrote {output} ({len(data):,} bytes)", err=True)
 
     _run(body)
+
+
+def _previous_report(
+    since: str | None,
+    as_of: dt.date,
+    path: Path,
+    member: str | None,
+    offline: bool,
+    cache_dir: Path | None,
+    ext: Any,
+    lang: str,
+) -> Any:
+    """The report ``--since`` names: an earlier report's JSON data, or the plan evaluated as of a date."""
+    if since is None:
+        return None
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", since):
+        try:
+            return json.loads(Path(since).read_text("utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            msg = f"{since} is not a report's JSON ({exc}): write it with --format json"
+            raise RegionplanError(msg) from None
+    from regionplan.report.build import build_report
+
+    try:
+        day = dt.date.fromisoformat(since)
+    except ValueError:
+        raise RegionplanError(f"--since {since!r} is not a date (write YYYY-MM-DD)") from None
+    if day >= as_of:
+        raise RegionplanError(f"--since {since} is not before the evaluation date {as_of}")
+    earlier, area = _evaluate_plan(path, day, member, offline, cache_dir, ext)
+    return build_report(earlier, lang=lang, area=area)
 
 
 @cli.command()

@@ -63,6 +63,7 @@ DEFAULT_PLUGINS: tuple[str, ...] = (
     "regionplan.report.renderers.jsonfmt",
     "regionplan.report.renderers.dot",
     "regionplan.report.renderers.terminal",
+    "regionplan.report.renderers.xlsx",
 )
 
 

@@ -1,8 +1,8 @@
 """Renderers: a :class:`~regionplan.report.model.Report` written in one output format.
 
 The report is built once (:func:`regionplan.report.build.build_report`); a renderer only
-writes it out. Built-in formats are ``html``, ``md``, ``json``, ``dot`` and
-``terminal``; each is a plugin registered through
+writes it out. Built-in formats are ``html``, ``md``, ``json``, ``dot``, ``terminal``
+and ``xlsx`` (binary: :meth:`Renderer.render` returns bytes); each is a plugin registered through
 :func:`~regionplan.hookspecs.regionplan_register_renderers`, exactly as a
 third-party format is::
 
@@ -96,19 +96,22 @@ def render(
     extensions: Any = None,
     options: RenderOptions | None = None,
     warnings: Any = (),
+    since: Any = None,
 ) -> str | bytes:
     """Render an evaluation in a registered format.
 
     Args:
         evaluation: the result of :func:`regionplan.evaluate`.
-        format: a renderer's name (``"html"``, ``"md"``, ``"json"``, ``"dot"``, ``"terminal"``
-            or one a plugin adds).
+        format: a renderer's name (``"html"``, ``"md"``, ``"json"``, ``"dot"``, ``"terminal"``,
+            ``"xlsx"`` or one a plugin adds).
         lang: ``"nb"`` or ``"en"`` (default: the options' language, else ``"nb"``).
         area: the region or area to report on (default: the options' area, else the plan's region).
         extensions: the :class:`~regionplan.plugins.Extensions` to look the format up in
             (default: the default plugin manager's).
         options: further options; ``lang`` and ``area``, when given, win over theirs.
         warnings: plan-quality problems to list in the report.
+        since: an earlier report (a :class:`~regionplan.report.model.Report` or its JSON data)
+            to say what changed since, in a section of its own.
 
     Raises:
         RenderError: the format is unknown (with a did-you-mean) or the renderer failed.
@@ -122,6 +125,6 @@ def render(
         raise RenderError(registry.unknown_message(format).replace("no renderer", "no output format"))
     opts = options or RenderOptions()
     opts = attrs.evolve(opts, lang=lang or opts.lang, area=area or opts.area)
-    report = build_report(evaluation, lang=opts.lang, area=opts.area, warnings=warnings)
+    report = build_report(evaluation, lang=opts.lang, area=opts.area, warnings=warnings, since=since)
     out: str | bytes = ext.run_renderer(format, report, opts)  # a plugin's fault named, its result checked
     return out
