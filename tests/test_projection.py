@@ -172,3 +172,80 @@ def test_projection_min_points_is_read_and_checked(
         assert validate_plan(again, extensions=extensions).plan == result.plan
     else:
         assert {"bad_value": P.BAD_VALUE, "type": P.TYPE}[code] in {p.code for p in result.errors}
+
+
+# -- boundaries the mutation run found untested ----------------------------------------------------
+
+
+def test_a_gap_in_a_series_changes_neither_the_fit_nor_its_interval() -> None:
+    times = np.array([2015.0, 2016.0, 2017.0, 2018.0, 2019.0, 2020.0])
+    full = np.array([[100.0, 103.0, 104.0, 108.0, 109.0, 113.0]])
+    gap = full.copy()
+    gap[0, 2] = np.nan
+    without = np.delete(full, 2, axis=1)
+    at = np.array([2022.0])
+    a = LinearTrend().project(times, gap, at)
+    b = LinearTrend().project(np.delete(times, 2), without, at)
+    for field in ("value", "low", "high", "slope"):
+        assert getattr(a, field) == pytest.approx(getattr(b, field)), field
+    assert a.n_points[0] == 5
+
+
+def test_points_less_than_a_year_apart_still_give_a_slope() -> None:
+    # quarters: the times' spread (sum of squares 0.125 years²) is under one
+    p = LinearTrend().project(
+        np.array([2020.0, 2020.25, 2020.5]), np.array([[10.0, 11.0, 12.0]]), np.array([2021.0])
+    )
+    assert p.slope[0] == pytest.approx(4.0) and p.value[0] == pytest.approx(14.0)
+
+
+def test_two_points_give_a_line_but_no_interval() -> None:
+    p = LinearTrend().project(np.array([2020.0, 2021.0]), np.array([[10.0, 12.0]]), np.array([2023.0]))
+    assert p.value[0] == pytest.approx(16.0)
+    assert math.isnan(p.low[0]) and math.isnan(p.high[0])
+
+
+def test_one_point_or_one_time_gives_no_slope_and_no_warning() -> None:
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        one = LinearTrend().project(np.array([2020.0]), np.array([[10.0]]), np.array([2023.0]))
+        none = LinearTrend().project(
+            np.array([2020.0, 2021.0]), np.array([[np.nan, np.nan]]), np.array([2023.0])
+        )
+        zero = CompoundGrowth().project(
+            np.array([2020.0, 2021.0, 2022.0]), np.array([[0.0, 5.0, 6.0]]), np.array([2023.0])
+        )
+    assert math.isnan(one.slope[0]) and math.isnan(one.value[0])
+    assert math.isnan(none.slope[0]) and none.n_points[0] == 0
+    assert math.isnan(zero.value[0])
+
+
+def test_a_projection_names_its_method_and_confidence() -> None:
+    times, values, at = np.array([2020.0, 2021.0, 2022.0]), np.array([[1.0, 2.0, 4.0]]), np.array([2024.0])
+    assert (
+        LinearTrend().project(times, values, at, 0.9).method,
+        LinearTrend().project(times, values, at, 0.9).confidence,
+    ) == ("linear", 0.9)
+    assert CompoundGrowth().project(times, values, at, 0.7).method == "compound"
+
+
+def test_masking_leaves_every_projected_number_out() -> None:
+    times = np.array([2018.0, 2019.0, 2020.0, 2021.0])
+    values = np.array([[1.0, 2.0, 3.5, 4.0], [5.0, 5.5, 6.5, 7.0]])
+    p = LinearTrend().project(times, values, np.array([2024.0, 2024.0])).masked(np.array([True, False]))
+    for field in ("value", "low", "high", "slope"):
+        assert not math.isnan(getattr(p, field)[0]) and math.isnan(getattr(p, field)[1]), field
+    assert list(p.n_points) == [4, 4]
+
+
+def test_a_projection_as_far_ahead_as_its_span_is_not_yet_indicative() -> None:
+    times = np.array([2018.0, 2019.0, 2020.0, 2021.0])
+    p = LinearTrend().project(times, np.array([[1.0, 2.0, 3.0, 4.0]]), np.array([2024.0]))
+    assert list(p.indicative(np.array([2024.0]))) == [False]  # 3 years out, 3 years fitted
+    assert list(p.indicative(np.array([2024.5]))) == [True]
+    from regionplan.evaluation.projection import Projection
+
+    unknown = Projection("x", p.value, p.low, p.high, p.slope, p.n_points, 0.8, p.first, None)
+    assert list(unknown.indicative(np.array([2050.0]))) == [False]  # no span known: not judged

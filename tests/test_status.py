@@ -546,8 +546,11 @@ def run(t: Target, values: list[float], *, direction: Direction = Direction.INCR
     ext = Extensions.collect(make_plugin_manager(load_entrypoints=False))
     other = kw.pop("other", [1.0] * len(values))
     as_of = kw.pop("as_of", "2027-01-01")
+    check = kw.pop("check", True)
     plan = plan_of(t, direction, **kw)
-    ev = evaluate(plan, {"money": money(values), "other": money(other)}, as_of=as_of, extensions=ext)
+    ev = evaluate(
+        plan, {"money": money(values), "other": money(other)}, as_of=as_of, extensions=ext, check=check
+    )
     return ev.target("t")
 
 
@@ -569,7 +572,8 @@ def test_a_recovery_point_that_meets_the_goal_keeps_it_achieved() -> None:
 
 
 def test_a_recovery_without_a_stated_baseline_names_its_periods() -> None:
-    r = run(Target("t", "goal", "money", TargetKind.RECOVERY, deadline="2030"), [100, 80, 90])
+    # a plan file must state a recovery's baseline (RP006); the evaluation finds one all the same
+    r = run(Target("t", "goal", "money", TargetKind.RECOVERY, deadline="2030"), [100, 80, 90], check=False)
     assert r.baseline is not None and r.baseline.period == "2020"
     assert r.shock is not None and r.shock.period == "2021"
     for lang in ("en", "nb"):
@@ -688,3 +692,60 @@ def test_a_projection_beyond_the_span_of_its_data_is_indicative() -> None:
     assert far.projection.indicative and not near.projection.indicative
     assert "Indicative only" in far.explain("en") and "Bare veiledende" in far.explain("nb")
     assert "Indicative" not in near.explain("en")
+
+
+# -- Open SDG boundaries the mutation run found untested ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("years", "reason"),
+    [(0.5, "one_point"), (0.999, "one_point"), (1.0, "substantial_progress")],
+)
+def test_open_sdg_needs_a_year_between_baseline_and_latest(years: float, reason: str) -> None:
+    # two observations less than a year apart give no annual growth to compare
+    j = one(100, 104, 150, years=years)  # 4 % in a year against 2.74 % a year required
+    assert j.reason[0] == reason
+    assert statuses(j) == [Status.INSUFFICIENT_DATA if reason == "one_point" else Status.ON_TRACK]
+
+
+def test_open_sdg_a_fall_to_zero_is_deterioration_not_a_sign_change() -> None:
+    j = one(100, 0, 150)
+    assert (statuses(j), j.reason[0]) == ([Status.OFF_TRACK], "deterioration")
+    assert j.measure[0] == pytest.approx(-1 / ratio_required(100, 150, 15))
+
+
+def ratio_required(base: float, goal: float, to_deadline: float) -> float:
+    return abs((goal / base) ** (1 / to_deadline) - 1)
+
+
+@pytest.mark.parametrize("direction", [1, -1])
+def test_open_sdg_a_value_exactly_on_the_goal_is_achieved(direction: int) -> None:
+    goal = 150.0 if direction > 0 else 50.0
+    j = one(100, goal, goal, direction=direction)
+    assert (statuses(j), j.reason[0], j.category[0]) == ([Status.ACHIEVED], "met", "target_achieved")
+
+
+def test_open_sdg_a_goal_of_zero_has_no_growth_rate_to_require() -> None:
+    # 100 -> 80 towards 0: (0/100)**(1/15) - 1 = -100 % a year is no rate to compare with
+    j = one(100, 80, 0.0, direction=-1)
+    assert (statuses(j), j.reason[0]) == ([Status.INSUFFICIENT_DATA], "zero_baseline")
+    assert math.isnan(j.measure[0])
+
+
+@pytest.mark.parametrize(
+    ("base", "latest", "goal", "years"),
+    [
+        (0.0, 5.0, 10.0, 5),  # zero baseline: a division by zero
+        (-100.0, 50.0, 150.0, 5),  # a sign change: a root of a negative ratio
+        (100.0, 120.0, 150.0, 0),  # no time between them
+        (1e-300, 1e300, 1e300, 0.01),  # growth beyond what a float holds
+        (100.0, math.nan, 150.0, 5),
+    ],
+)
+def test_open_sdg_degenerate_inputs_raise_no_numpy_warnings(
+    base: float, latest: float, goal: float, years: float
+) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        j = one(base, latest, goal, years=years)
+    assert statuses(j) == [Status.INSUFFICIENT_DATA] or j.reason[0] == "met"
