@@ -21,7 +21,6 @@ from regionplan.cli.options import _allow
 from regionplan.errors import PlanError
 from regionplan.plan.model import ElementKind, Plan
 from regionplan.plan.revisions import Change, ChangeKind, PlanDiff, Subject, diff
-from regionplan.report.renderers.markdown import md_escape
 
 #: The exit code of ``--exit-code`` when the plans differ (as ``git diff --exit-code``).
 EXIT_DIFFERENT = 1
@@ -158,6 +157,8 @@ def _value(value: Any, lang: str, *, text: bool = False) -> str:
         return _word(lang, "yes" if value else "no")
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
+    if isinstance(value, float) and lang == "nb":
+        return str(value).replace(".", ",")  # 0,5 in Norwegian; every digit kept, as the plan wrote it
     if isinstance(value, list):
         return ", ".join(_item(v, lang, text=text) for v in value)
     if isinstance(value, dict):
@@ -236,6 +237,8 @@ def render_text(result: PlanDiff, lang: str) -> str:
 
 
 def render_markdown(result: PlanDiff, lang: str) -> str:
+    from regionplan.report.renderers.markdown import md_escape  # here: the report stage is slow to import
+
     lines = [f"# {md_escape(_title(result, lang))}", ""]
     if not result:
         return "\n".join([*lines, _word(lang, "none")])

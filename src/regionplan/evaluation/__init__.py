@@ -7,7 +7,37 @@ rolled up the goal graph (:mod:`~regionplan.evaluation.rollup`) and explained in
 (:mod:`~regionplan.evaluation.explain`). Nothing here knows how a report looks.
 """
 
-from regionplan.evaluation.evaluator import Evaluation, evaluate
-from regionplan.evaluation.results import GoalResult, Point, TargetResult
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from regionplan.evaluation.evaluator import Evaluation, evaluate
+    from regionplan.evaluation.results import GoalResult, Point, TargetResult
 
 __all__ = ["Evaluation", "GoalResult", "Point", "TargetResult", "evaluate"]
+
+# Imported on first use: the built-in plugins in this package (projections, status policies)
+# are loaded by every command, `regionplan validate` too, which needs no evaluator.
+_LAZY = {
+    "Evaluation": "regionplan.evaluation.evaluator",
+    "evaluate": "regionplan.evaluation.evaluator",
+    "GoalResult": "regionplan.evaluation.results",
+    "Point": "regionplan.evaluation.results",
+    "TargetResult": "regionplan.evaluation.results",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        msg = f"module {__name__!r} has no attribute {name!r}"
+        raise AttributeError(msg)
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))

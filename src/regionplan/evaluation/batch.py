@@ -9,6 +9,8 @@ clipped to [0, 1], with a flag where the share was outside it.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import math
 from collections.abc import Sequence
 from typing import Any
 
@@ -17,13 +19,14 @@ import numpy as np
 
 from regionplan.data.dataset import DataSet
 from regionplan.data.series import Series
-from regionplan.evaluation.evidence import Rows, column_of
+from regionplan.evaluation.evidence import Rows, column_of, period_labels, period_times
 from regionplan.evaluation.freshness import target_age, target_origin
 from regionplan.evaluation.projection import Projection
 from regionplan.evaluation.results import Point, ProjectionResult, TargetResult
+from regionplan.evaluation.sensitivity import BaselineSensitivity
 from regionplan.evaluation.status import Judgement, Status
 from regionplan.plan.model import Metric, Target
-from regionplan.plan.periods import Period
+from regionplan.plan.periods import Period, PeriodSpec
 
 __all__ = ["TargetBatch", "target_result"]
 
@@ -43,8 +46,11 @@ class TargetBatch:
     as_of: dt.date | None = None
 
 
-def target_result(batch: TargetBatch, i: int, area: str, data: DataSet) -> TargetResult:
-    """The result object of one target in one area, from its batch's arrays."""
+def target_result(
+    batch: TargetBatch, i: int, area: str, data: DataSet, sensitivity: BaselineSensitivity | None = None
+) -> TargetResult:
+    """The result object of one target in one area, from its batch's arrays (with its
+    verdicts from earlier base periods, if they were judged)."""
     rows, j, target, metric = batch.rows, batch.judgement, batch.target, batch.metric
     status = Status.from_code(int(j.status[i]))
     base = _point(rows, rows.stated_time[i], rows.stated_value[i])
@@ -104,6 +110,7 @@ def target_result(batch: TargetBatch, i: int, area: str, data: DataSet) -> Targe
         progress_flag=flag,
         projection_points=points,
         projection_min_points=rows.min_points,
+        sensitivity=sensitivity,
         **_age_and_origin(batch, latest, data, status),
     )
 
@@ -157,14 +164,25 @@ def _projection_result(p: Projection, i: int, rows: Rows) -> ProjectionResult:
         p.confidence,
         span,
         horizon,
-        bool(p.indicative(np.full(p.value.shape, rows.deadline))[i]),
+        _indicative(p, i, rows.deadline),
     )
 
 
+def _indicative(p: Projection, i: int, deadline: float) -> bool:
+    """:meth:`Projection.indicative` of row ``i`` alone (the same arithmetic on one row,
+    not on every area's); a projection class of its own is asked itself."""
+    if type(p).indicative is not Projection.indicative:
+        return bool(p.indicative(np.full(p.value.shape, deadline))[i])
+    if p.first is None or p.last is None:
+        return False
+    last = p.last[i]
+    return bool((deadline - last) > (last - p.first[i]) + 1e-9)
+
+
 def _period_at(series: Series, t: float) -> Period | None:
-    for p in series.periods:
-        if abs(p.time - t) < 1e-6:
-            return p
+    for j, pt in enumerate(period_times(series.periods)):
+        if abs(pt - t) < 1e-6:
+            return series.periods[j]
     return None
 
 
@@ -181,16 +199,30 @@ def _trajectory(
     if span <= 0:
         return ()
     out = []
+    known = _years_read(metric.period)
     year = int(np.floor(base.time))
-    first = metric.period.read(str(year))
-    offset = first.time - year
+    offset = _year_read(metric.period, known, year)[1] - year
     t = base.time
     while t <= deadline_time + 1e-9:
         value = base.value + (goal - base.value) * (t - base.time) / span
-        label = metric.period.read(str(round(t - offset))).label
+        label = _year_read(metric.period, known, round(t - offset))[0]
         out.append(Point(label, float(t), float(value)))
         t += 1.0
     return tuple(out)
+
+
+@functools.lru_cache(maxsize=256)
+def _years_read(spec: PeriodSpec) -> dict[int, tuple[str, float]]:
+    """Year -> label and time of the period ``spec`` reads it as: the same for every area."""
+    return {}
+
+
+def _year_read(spec: PeriodSpec, known: dict[int, tuple[str, float]], year: int) -> tuple[str, float]:
+    found = known.get(year)
+    if found is None:
+        period = spec.read(str(year))
+        found = known[year] = (period.label, period.time)
+    return found
 
 
 def _f(x: Any) -> float | None:
@@ -200,14 +232,14 @@ def _f(x: Any) -> float | None:
 
 def _history(times: np.ndarray, values: np.ndarray, periods: Sequence[Period]) -> tuple[Point, ...]:
     return tuple(
-        Point(p.label, float(t), float(v))
-        for p, t, v in zip(periods, times, values, strict=True)
-        if np.isfinite(v)
+        Point(label, float(t), float(v))
+        for label, t, v in zip(period_labels(periods), times.tolist(), values.tolist(), strict=True)
+        if math.isfinite(v)
     )
 
 
 def _label_at(periods: Sequence[Period], times: np.ndarray, t: float) -> str:
-    for p, pt in zip(periods, times, strict=True):
+    for label, pt in zip(period_labels(periods), times, strict=True):
         if abs(pt - t) < 1e-6:
-            return p.label
+            return label
     return f"{t:.2f}"

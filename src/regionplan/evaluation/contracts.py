@@ -9,6 +9,8 @@ know the plugins: ``guard`` wraps a call, ``fault`` builds the error.
 
 from __future__ import annotations
 
+import functools
+import itertools
 from collections.abc import Mapping
 from typing import Any
 
@@ -79,17 +81,35 @@ class CheckedPolicy(StatusPolicy):
 def checked_projector(projector: Projector, name: str, extensions: Any) -> Projector:
     """The projector registered as ``name``, as a policy should call it (keeping its
     ``name`` and ``min_points``)."""
-    attributes = {"name": projector.name, "min_points": projector.min_points}
-    out: Projector = type("CheckedProjector", (CheckedProjector,), attributes)(projector, name, extensions)
+    out: Projector = _checked_class(CheckedProjector, projector.name, projector.min_points)(
+        projector, name, extensions
+    )
     return out
 
 
 def checked_policy(policy: StatusPolicy, name: str, extensions: Any) -> StatusPolicy:
     """The status policy registered as ``name``, as the evaluation should call it."""
-    out: StatusPolicy = type("CheckedPolicy", (CheckedPolicy,), {"name": policy.name})(
-        policy, name, extensions
-    )
+    out: StatusPolicy = _checked_class(CheckedPolicy, policy.name, None)(policy, name, extensions)
     return out
+
+
+def _checked_class(base: type, name: Any, min_points: Any) -> Any:
+    """The wrapper class carrying a plugin's class attributes; made once per distinct
+    attributes, not on every evaluation (making a class costs more than judging)."""
+    try:
+        return _cached_class(base, name, min_points)
+    except TypeError:  # a plugin's attribute that cannot be a key: made afresh
+        return _make_class(base, name, min_points)
+
+
+def _make_class(base: type, name: Any, min_points: Any) -> Any:
+    attributes: dict[str, Any] = {"name": name}
+    if base is CheckedProjector:
+        attributes["min_points"] = min_points
+    return type(base.__name__, (base,), attributes)
+
+
+_cached_class = functools.lru_cache(maxsize=256)(_make_class)
 
 
 def combine_many(
@@ -120,7 +140,7 @@ def _judgement_problem(j: object, n: int) -> str | None:
     for field in ("reason", "category"):
         problem = problem or _shape_problem(getattr(j, field), n, field)
     reasons: object = j.reason
-    if not problem and not all(isinstance(r, str) for r in np.asarray(reasons).ravel()):
+    if not problem and not _all_text(np.asarray(reasons)):
         problem = "reasons that are not text (keys of REASONS)"
     facts: object = j.facts
     if not problem and isinstance(facts, Mapping):
@@ -152,10 +172,17 @@ def _status_problem(codes: object, n: int, field: str) -> str | None:
     array = np.asarray(codes)
     if array.dtype.kind not in "iu":
         return f"{field} of dtype {array.dtype}, not integer status codes"
-    if not np.isin(array, _CODES).all():
+    if not ((array >= _CODES[0]) & (array <= _CODES[-1])).all():  # integers: a range is the set
         bad = sorted({int(c) for c in array.ravel() if int(c) not in _CODES})
         return f"{field} {bad[:5]}, not status codes (0 to 3)"
     return None
+
+
+def _all_text(values: np.ndarray) -> bool:
+    """Every element is a ``str`` (an array of numpy strings is, whatever its length)."""
+    if values.dtype.kind == "U":
+        return True
+    return all(map(isinstance, values.ravel().tolist(), itertools.repeat(str)))
 
 
 def _numbers_problem(values: object, n: int, field: str) -> str | None:

@@ -110,9 +110,8 @@ class Evaluation:
         )
 
     def _result(self, batch: TargetBatch, i: int, area: str) -> TargetResult:
-        result = target_result(batch, i, area, self.data)
         found = self.sensitivity.get(batch.target.id)
-        return result if found is None else attrs.evolve(result, sensitivity=found.at(i))
+        return target_result(batch, i, area, self.data, None if found is None else found.at(i))
 
     def _where(self, area: str | None) -> tuple[str, int]:
         a = area or self.areas[0]

@@ -15,7 +15,8 @@ a recovery has no shock, and is judged from its baseline.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Hashable, Sequence
+from typing import Any
 
 import attrs
 import numpy as np
@@ -26,15 +27,65 @@ from regionplan.plan.model import Metric, Plan, Target, TargetKind
 from regionplan.plan.periods import Period
 from regionplan.plan.units import parse_unit, registry
 
-__all__ = ["Rows", "build_rows", "column_of", "unit_factor"]
+__all__ = ["Rows", "build_rows", "column_of", "of_periods", "period_labels", "period_times", "unit_factor"]
+
+
+#: What is worked out from a tuple of periods (which were published, their times), by the
+#: tuple's identity: every target of a metric, and every earlier base period judged,
+#: reads the same series' axis. An entry holds the tuple itself, so its id stays its own.
+_AXES: dict[tuple[int, Hashable], tuple[tuple[Period, ...], Any]] = {}
+_AXES_LIMIT = 4096
+
+
+def of_periods(periods: Sequence[Period], what: Hashable, compute: Callable[[], Any]) -> Any:
+    """``compute()``, worked out once per tuple of periods and ``what`` (the result is
+    shared: not to be changed). Anything but a tuple is worked out every time."""
+    if not isinstance(periods, tuple):
+        return compute()
+    key = (id(periods), what)
+    found = _AXES.get(key)
+    if found is not None and found[0] is periods:
+        return found[1]
+    value = compute()
+    if len(_AXES) >= _AXES_LIMIT:
+        _AXES.clear()
+    _AXES[key] = (periods, value)
+    return value
+
+
+def _times(series: Series) -> np.ndarray:
+    """``series.times``, a fresh array (a policy may write to what it is given)."""
+    times: np.ndarray = of_periods(series.periods, "times", lambda: series.times)
+    return times.copy()
+
+
+def period_times(periods: Sequence[Period]) -> list[float]:
+    """Each period's time (decimal years), once per tuple of periods (shared: not to be changed)."""
+    times: list[float] = of_periods(periods, "time", lambda: [p.time for p in periods])
+    return times
+
+
+def period_labels(periods: Sequence[Period]) -> list[str]:
+    """Each period's label, once per tuple of periods (shared: not to be changed)."""
+    labels: list[str] = of_periods(periods, "label", lambda: [p.label for p in periods])
+    return labels
+
+
+def _rounded_times(periods: tuple[Period, ...]) -> list[float]:
+    """Each period's time rounded to 6 decimals: how two axes are matched."""
+    rounded: list[float] = of_periods(periods, "rounded", lambda: [round(p.time, 6) for p in periods])
+    return rounded
 
 
 def _available(series: Series, as_of: dt.date, lag_months: int) -> Series:
     """Only what was published by ``as_of``: a period's figures come out ``lag`` months after it ends."""
-    keep = [i for i, p in enumerate(series.periods) if _add_months(p.end, lag_months) <= as_of]
-    return attrs.evolve(
-        series, periods=tuple(series.periods[i] for i in keep), values=series.values[:, keep].copy()
-    )
+
+    def published() -> tuple[list[int], tuple[Period, ...]]:
+        keep = [i for i, p in enumerate(series.periods) if _add_months(p.end, lag_months) <= as_of]
+        return keep, tuple(series.periods[i] for i in keep)
+
+    keep, periods = of_periods(series.periods, ("published", as_of, lag_months), published)
+    return attrs.evolve(series, periods=periods, values=series.values[:, keep].copy())
 
 
 def _add_months(day: dt.date, months: int) -> dt.date:
@@ -99,8 +150,8 @@ def column_of(series: Series, period: Period | None) -> int | None:
     if period is None:
         return None
     t = round(period.time, 6)
-    for j, p in enumerate(series.periods):
-        if round(p.time, 6) == t:
+    for j, rounded in enumerate(_rounded_times(series.periods)):
+        if rounded == t:
             return j
     return None
 
@@ -145,7 +196,7 @@ def build_rows(
     facts: dict[str, np.ndarray] = {}
     values = series.values
     periods = series.periods
-    times = series.times
+    times = _times(series)
     base_col = (
         column_of(series, _time_of(target.baseline, metric))
         if target.baseline
@@ -240,7 +291,7 @@ def _shock(
     none = (np.full(n, np.nan), np.full(n, np.nan))
     if base_col is None or not series.periods:
         return none
-    times, values = series.times, series.values
+    times, values = _times(series), series.values
     sign = metric.direction.sign or 1
     named = column_of(series, _time_of(target.shock, metric)) if target.shock else None
     if named is not None:
@@ -275,9 +326,9 @@ def _growth_gap(
     n = len(areas)
     undefined = np.full(n, "", dtype=object)
     if base_col is None or not o.periods:
-        return np.full((n, len(series.periods)), np.nan), series.periods, series.times, undefined
-    o_index = {round(p.time, 6): j for j, p in enumerate(o.periods)}
-    cols = np.array([o_index.get(round(p.time, 6), -1) for p in series.periods])
+        return np.full((n, len(series.periods)), np.nan), series.periods, _times(series), undefined
+    o_index = {t: j for j, t in enumerate(_rounded_times(o.periods))}
+    cols = np.array([o_index.get(t, -1) for t in _rounded_times(series.periods)])
     ov = np.full(series.values.shape, np.nan)
     ok = cols >= 0
     ov[:, ok] = o.values[:, cols[ok]]
@@ -290,4 +341,4 @@ def _growth_gap(
     gap = m_growth - o_growth
     gap[:, :base_col] = np.nan
     gap[:, base_col] = np.where(np.isnan(gap[:, base_col]), np.nan, 0.0)
-    return gap, series.periods, series.times, undefined
+    return gap, series.periods, _times(series), undefined

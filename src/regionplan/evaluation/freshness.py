@@ -23,6 +23,7 @@ import attrs
 
 from regionplan.data.attempts import DataOrigin, merge_origins
 from regionplan.data.dataset import DataSet
+from regionplan.evaluation.evidence import of_periods, period_times
 from regionplan.plan.model import Metric
 from regionplan.plan.periods import Period, PeriodKind, PeriodSpec
 
@@ -123,13 +124,23 @@ def target_age(
     """
     if as_of is None or latest_time is None:
         return None
-    latest = next((p for p in periods if abs(p.time - latest_time) < 1e-6), None)
-    if latest is None:
+    at = next((j for j, t in enumerate(period_times(periods)) if abs(t - latest_time) < 1e-6), None)
+    if at is None:
         return None
+    latest = periods[at]
     observed = data[metric.id].regions.periods if metric.id in data else ()
-    cycle = publication_cycle_months(observed or periods, metric.period)
+    series_periods = observed or periods
+    # the same for every area of a target: worked out once per series
+    cycle: int = of_periods(
+        series_periods,
+        ("publication_cycle_months", metric.period),
+        lambda: publication_cycle_months(series_periods, metric.period),
+    )
     lag = max(metric.publication_lag_months, other.publication_lag_months if other else 0)
-    return data_age(latest, as_of, lag, cycle)
+    age: DataAge = of_periods(
+        periods, ("data_age", at, as_of, lag, cycle), lambda: data_age(latest, as_of, lag, cycle)
+    )
+    return age
 
 
 def target_origin(metric: Metric, other: Metric | None, data: DataSet) -> DataOrigin | None:

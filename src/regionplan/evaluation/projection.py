@@ -203,9 +203,17 @@ def _span(times: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray
     t = np.broadcast_to(times, values.shape)
     seen = ~np.isnan(values)
     with np.errstate(invalid="ignore"):
-        first = np.where(seen, t, np.inf).min(axis=1, initial=np.inf)
-        last = np.where(seen, t, -np.inf).max(axis=1, initial=-np.inf)
+        first = _across_columns(np.minimum, np.where(seen, t, np.inf), np.inf)
+        last = _across_columns(np.maximum, np.where(seen, t, -np.inf), -np.inf)
     return np.where(np.isfinite(first), first, np.nan), np.where(np.isfinite(last), last, np.nan)
+
+
+def _across_columns(ufunc: np.ufunc, rows: np.ndarray, initial: float) -> np.ndarray:
+    """``ufunc`` reduced along each row, by reducing the transposed copy down its columns:
+    the same result (a minimum or maximum does not depend on order), without numpy's
+    slow reduction along many short rows."""
+    out: np.ndarray = ufunc.reduce(np.ascontiguousarray(rows.T), axis=0, initial=initial)
+    return out
 
 
 class LinearTrend(Projector):

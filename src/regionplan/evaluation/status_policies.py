@@ -48,15 +48,17 @@ _STATUS_VALUES = np.array([Status.from_code(c).value for c in range(4)], dtype=n
 def _set(status: np.ndarray, reason: np.ndarray, where: np.ndarray, code: int, why: str) -> None:
     """Set status and reason where ``where`` and no verdict yet (first rule wins)."""
     free = where & (status < 0)
-    status[free] = code
-    reason[free] = why
+    if free.any():  # most rules find nothing left to set; an empty masked write costs more
+        status[free] = code
+        reason[free] = why
 
 
 def _set_undefined(status: np.ndarray, reason: np.ndarray, codes: np.ndarray) -> None:
     """Insufficient data, with the evidence's own reason, where it cannot be judged."""
     free = (codes != "") & (status < 0)
-    status[free] = INSUFFICIENT
-    reason[free] = codes[free]
+    if free.any():
+        status[free] = INSUFFICIENT
+        reason[free] = codes[free]
 
 
 def _has_any(ev: Evidence) -> np.ndarray:
@@ -107,20 +109,21 @@ class DefaultPolicy(StatusPolicy):
         passed = latest_t >= ev.deadline - _EPS
         # every year since the baseline: better than the year before; for maintain, held
         # within the tolerance of the baseline (a steady series is what maintain asks for)
-        v = ev.since_base()
         trend = ev.every_year & np.isnan(ev.goal)
-        with np.errstate(invalid="ignore"):
-            steps = _observed_steps(sign[:, None] * v)
-            all_up = np.all(np.where(np.isnan(steps), True, steps > 0), axis=1)
-            off = np.abs(v - ev.base_value[:, None]) > tol[:, None] + _EPS
-            steady = ~np.any(np.where(np.isnan(v), False, off), axis=1)
-        improve, keep = trend & ~maintain, trend & maintain
-        _set(status, reason, improve & ~all_up, OFF_TRACK, "not_every_year")
-        _set(status, reason, improve & passed, ACHIEVED, "met_every_year")
-        _set(status, reason, improve, ON_TRACK, "met_every_year")
-        _set(status, reason, keep & ~steady, OFF_TRACK, "not_held_steady")
-        _set(status, reason, keep & passed, ACHIEVED, "held_steady")
-        _set(status, reason, keep, ON_TRACK, "held_steady")
+        if trend.any():  # the rules below set nothing where no area is judged by its trend
+            v = ev.since_base()
+            with np.errstate(invalid="ignore"):
+                steps = _observed_steps(sign[:, None] * v)
+                all_up = np.all(np.where(np.isnan(steps), True, steps > 0), axis=1)
+                off = np.abs(v - ev.base_value[:, None]) > tol[:, None] + _EPS
+                steady = ~np.any(np.where(np.isnan(v), False, off), axis=1)
+            improve, keep = trend & ~maintain, trend & maintain
+            _set(status, reason, improve & ~all_up, OFF_TRACK, "not_every_year")
+            _set(status, reason, improve & passed, ACHIEVED, "met_every_year")
+            _set(status, reason, improve, ON_TRACK, "met_every_year")
+            _set(status, reason, keep & ~steady, OFF_TRACK, "not_held_steady")
+            _set(status, reason, keep & passed, ACHIEVED, "held_steady")
+            _set(status, reason, keep, ON_TRACK, "held_steady")
 
         _set(status, reason, np.isnan(ev.goal), INSUFFICIENT, "target_value_missing")
 
@@ -134,9 +137,10 @@ class DefaultPolicy(StatusPolicy):
             (ev.condition, ("condition_holds", "condition_fails", "condition_holds")),
             (ev.hold, ("level_held", "level_not_held", "holding_level")),
         ):
-            _set(status, reason, flag & holds & passed, ACHIEVED, done)
-            _set(status, reason, flag & ~holds, OFF_TRACK, broken)
-            _set(status, reason, flag, ON_TRACK, holding)
+            if np.any(flag):  # else these rules set nothing
+                _set(status, reason, flag & holds & passed, ACHIEVED, done)
+                _set(status, reason, flag & ~holds, OFF_TRACK, broken)
+                _set(status, reason, flag, ON_TRACK, holding)
 
         _set(status, reason, met, ACHIEVED, "met")
         _set(status, reason, passed, OFF_TRACK, "deadline_passed")
@@ -149,7 +153,7 @@ class DefaultPolicy(StatusPolicy):
         _set(status, reason, np.ones(n, dtype=bool), OFF_TRACK, "behind_path")
 
         category = _STATUS_VALUES[status]
-        on_path = np.isin(reason, ["ahead_of_path", "behind_path"])
+        on_path = (reason == "ahead_of_path") | (reason == "behind_path")
         progress = np.where(status == INSUFFICIENT, np.nan, progress_share(ev, latest_v))
         return Judgement(
             status,
@@ -168,14 +172,13 @@ class DefaultPolicy(StatusPolicy):
 
 def _observed_steps(y: np.ndarray) -> np.ndarray:
     """For each observation after the first observed one, its change from the previous observed."""
-    out = np.full(y.shape, np.nan)
-    prev = np.full(y.shape[0], np.nan)
-    for j in range(y.shape[1]):
-        col = y[:, j]
-        has = ~np.isnan(col)
-        out[has, j] = col[has] - prev[has]
-        prev = np.where(has, col, prev)
-    return out
+    has = ~np.isnan(y)
+    # the column of the last observation before each one (-1: none yet), all rows at once
+    seen = np.maximum.accumulate(np.where(has, np.arange(y.shape[1]), -1), axis=1)
+    before = np.full(y.shape, -1)
+    before[:, 1:] = seen[:, :-1]
+    previous = np.take_along_axis(y, np.maximum(before, 0), axis=1)
+    return np.where(has & (before >= 0), y - previous, np.nan)
 
 
 class OpenSdgPolicy(StatusPolicy):

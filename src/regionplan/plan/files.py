@@ -228,6 +228,7 @@ def _validate(main: Path, ext: Any, allowed: list[Allowed]) -> Validation:
         parts.files.append(shown)
         metas = len(parts.meta)
         includes = _read_document(r, root_node, parts)
+        del text, root_node  # the model holds what it needs; the file's tree is not kept
         _allow(r, parts.meta[metas:], root, allowed, main_file=included_at is None)
         for include, loc in includes:
             queue.append((file.parent / include, loc))

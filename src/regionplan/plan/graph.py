@@ -13,7 +13,9 @@ targets (``sdg:8.5``); each node has a ``kind`` and the domain object under
 * ``aligned_with`` — element to an SDG target or another framework.
 
 Only ``contributes_to`` edges must be acyclic; roll-up walks them bottom-up.
-Callers get frozen views or copies, never the internal graph.
+Callers get frozen views or copies, never the internal graph. Edges with equal attributes
+share one attribute dictionary, so read a view's attributes, never change them; :meth:`GoalGraph.copy`
+gives a graph of your own.
 
 Edges point from a child to what it contributes to, so in networkx's words the things a node
 contributes to are its *descendants* (``nx.descendants``), and what contributes to it its
@@ -65,10 +67,22 @@ class GoalGraph:
         # The contributes-to edges as a graph of their own: cycle checks, ancestry and
         # roll-up order walk it often, and a filtered view of the whole graph is slow.
         contributions = nx.DiGraph()
-        contributions.add_nodes_from(graph.nodes)
-        contributions.add_edges_from(
-            (u, v, d) for u, v, d in graph.edges(data=True) if d["kind"] == EdgeKind.CONTRIBUTES_TO
-        )
+        contributions._node.update((n, {}) for n in graph)  # every node, as add_nodes_from adds it
+        # Most nodes lack parents or children here (targets, actors, metrics): they share
+        # one empty neighbour dictionary until they get some; the graph is frozen below.
+        no_neighbours: dict[str, Any] = {}
+        succ, pred = contributions._succ, contributions._pred
+        succ.update(dict.fromkeys(graph, no_neighbours))
+        pred.update(dict.fromkeys(graph, no_neighbours))
+        for u, v, d in graph.edges(data=True):
+            if d["kind"] == EdgeKind.CONTRIBUTES_TO:
+                if succ[u] is no_neighbours:
+                    succ[u] = {}
+                if pred[v] is no_neighbours:
+                    pred[v] = {}
+                # The edge's own attributes, not a copy (networkx's add_edge copies them): both
+                # graphs are frozen, and on a large plan the copies were a tenth of its graph.
+                succ[u][v] = pred[v][u] = d
         self._contributions = nx.freeze(contributions)
 
     # -- construction -----------------------------------------------------------------
@@ -85,26 +99,35 @@ class GoalGraph:
             g.add_node(element.id, kind=NodeKind.ELEMENT, obj=element)
         for target in plan.targets:
             g.add_node(target.id, kind=NodeKind.TARGET, obj=target)
+        shared: dict[tuple[tuple[str, str], ...], dict[str, Any]] = {}
+
+        def link(child: str, parent: str, **data: Any) -> None:
+            # Edges with equal attributes share one dictionary (networkx makes one per edge):
+            # the graph is never changed once built, and on a large plan most edges are alike.
+            key = tuple((name, repr(value)) for name, value in data.items())
+            g._succ[child][parent] = g._pred[parent][child] = shared.setdefault(key, data)
+
         for element in plan.elements:
             for c in element.contributes_to:
                 if _is(g, c.parent, NodeKind.ELEMENT):
-                    g.add_edge(element.id, c.parent, kind=EdgeKind.CONTRIBUTES_TO, weight=c.weight)
+                    link(element.id, c.parent, kind=EdgeKind.CONTRIBUTES_TO, weight=c.weight)
             for r in element.responsible:
                 if _is(g, r.actor, NodeKind.ACTOR):
-                    g.add_edge(r.actor, element.id, kind=EdgeKind.RESPONSIBLE_FOR, role=r.role.value)
+                    link(r.actor, element.id, kind=EdgeKind.RESPONSIBLE_FOR, role=r.role.value)
             for code in element.sdg:
                 node = sdg_node(code)
                 g.add_node(node, kind=NodeKind.SDG, code=code)
-                g.add_edge(element.id, node, kind=EdgeKind.ALIGNED_WITH)
+                link(element.id, node, kind=EdgeKind.ALIGNED_WITH)
             for name in element.aligned_with:
                 node = f"framework:{name}"
                 g.add_node(node, kind=NodeKind.FRAMEWORK, code=name)
-                g.add_edge(element.id, node, kind=EdgeKind.ALIGNED_WITH)
+                link(element.id, node, kind=EdgeKind.ALIGNED_WITH)
         for target in plan.targets:
             if _is(g, target.element, NodeKind.ELEMENT):
-                g.add_edge(target.id, target.element, kind=EdgeKind.CONTRIBUTES_TO, weight=target.weight)
+                link(target.id, target.element, kind=EdgeKind.CONTRIBUTES_TO, weight=target.weight)
                 if _is(g, target.metric, NodeKind.METRIC):
-                    # one edge per element and metric, however many targets measure it with the metric
+                    # one edge per element and metric, however many targets measure it with the
+                    # metric (its own attributes: they grow with each target)
                     before = g.get_edge_data(target.element, target.metric, {}).get("targets", ())
                     g.add_edge(
                         target.element, target.metric, kind=EdgeKind.MEASURED_BY, targets=(*before, target.id)

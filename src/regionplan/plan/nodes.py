@@ -21,6 +21,7 @@ from regionplan.plan import problems as P
 __all__ = ["MapNode", "Node", "ScalarNode", "SeqNode", "SyntaxProblem", "load_yaml"]
 
 MAX_ALIAS_NODES = 100_000  # values aliases may add beyond the file's own (guards against alias bombs)
+_SHARED_TEXT_MAX = 64  # texts up to this long are shared within a file; longer ones seldom repeat
 
 
 class _Placed:
@@ -227,6 +228,9 @@ def _convert(root: Any, path: str, budget: int) -> Node:
     characters, so far more means aliases are being expanded ("billion laughs").
     """
     made = 0
+    # One string object per distinct short text in the file: keys, ids referred to again and
+    # again, codes and words are kept once, in the tree and in the model built from it.
+    shared: dict[str, str] = {}
 
     def place(node: Any) -> Location:
         mark = node.start_mark
@@ -247,7 +251,10 @@ def _convert(root: Any, path: str, budget: int) -> Node:
 
     def scalar(node: Any) -> ScalarNode:
         tag = node.tag if node.tag in _STANDARD_TAGS else check_tag(node)
-        return _at(ScalarNode, node.value, path, node.start_mark, node.style in _QUOTED_STYLES, tag)  # type: ignore[no-any-return]
+        text = node.value
+        if len(text) <= _SHARED_TEXT_MAX:
+            text = shared.setdefault(text, text)
+        return _at(ScalarNode, text, path, node.start_mark, node.style in _QUOTED_STYLES, tag)  # type: ignore[no-any-return]
 
     def children_of(node: Any) -> list[Any]:
         return node.value if node.id == "sequence" else [v for pair in node.value for v in pair]

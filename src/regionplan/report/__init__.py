@@ -5,8 +5,38 @@
 and :mod:`~regionplan.report.notebook` shows plans and evaluations in notebooks.
 """
 
-from regionplan.report.build import build_report
-from regionplan.report.model import Report
-from regionplan.report.renderers import Renderer, RenderOptions, render
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from regionplan.report.build import build_report
+    from regionplan.report.model import Report
+    from regionplan.report.renderers import Renderer, RenderOptions, render
 
 __all__ = ["RenderOptions", "Renderer", "Report", "build_report", "render"]
+
+# Imported on first use: the built-in renderers in this package are loaded by every
+# command, `regionplan validate` too, which builds no report.
+_LAZY = {
+    "build_report": "regionplan.report.build",
+    "Report": "regionplan.report.model",
+    "Renderer": "regionplan.report.renderers",
+    "RenderOptions": "regionplan.report.renderers",
+    "render": "regionplan.report.renderers",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        msg = f"module {__name__!r} has no attribute {name!r}"
+        raise AttributeError(msg)
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))

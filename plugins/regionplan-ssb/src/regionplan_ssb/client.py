@@ -18,14 +18,15 @@ import json
 import socket
 import time
 from collections.abc import Callable, Mapping
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlsplit
-
-import httpx
 
 from regionplan.data.sources import FailureKind, SourceFailed
 from regionplan.errors import DataSourceError
 from regionplan_ssb.ratelimit import RateLimiter
+
+if TYPE_CHECKING:  # httpx is imported where a request is made: every command loads this plugin
+    import httpx
 
 __all__ = [
     "DEFAULT_BASE_URL",
@@ -156,6 +157,8 @@ class SsbClient:
         self.limiter = limiter or RateLimiter(sleep=sleep)
         self._sleep = sleep
         self._wall_clock = wall_clock
+        import httpx
+
         self._http = httpx.Client(
             timeout=httpx.Timeout(self.timeout),
             headers={"User-Agent": USER_AGENT, "Accept": "application/json"},
@@ -237,6 +240,8 @@ class SsbClient:
         raise SourceFailed(msg, kind, status=last.status if last is not None else None)
 
     def _attempt(self, url: str, parse: Callable[[bytes], T]) -> tuple[bytes, T]:
+        import httpx
+
         self.limiter.acquire()
         self.requests_sent += 1
         timeout = min(self.timeout, self._left())
@@ -291,6 +296,8 @@ class SsbClient:
         raise SsbHttpError(msg, status=status, title=title, url=url)
 
     def _send(self, url: str, timeout: float) -> tuple[int, Mapping[str, str], bytes]:
+        import httpx
+
         deadline = time.monotonic() + timeout
         limit = self.max_bytes
         with self._http.stream("GET", url, timeout=httpx.Timeout(timeout)) as response:

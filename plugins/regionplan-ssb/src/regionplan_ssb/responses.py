@@ -21,9 +21,7 @@ import os
 import time
 import warnings
 from collections.abc import Callable, Mapping
-from typing import Any
-
-import httpx
+from typing import TYPE_CHECKING, Any
 
 from regionplan.data.sources import (
     DataSource,
@@ -47,6 +45,9 @@ from regionplan_ssb.client import (
     SsbHttpError,
 )
 from regionplan_ssb.refusals import explain_refusal
+
+if TYPE_CHECKING:  # httpx is imported where a request is made (client.py)
+    import httpx
 
 __all__ = ["DEFAULT_MAX_AGE", "SETTINGS", "URL_ENV", "CachedSsbSource", "SsbCacheWarning", "settings"]
 

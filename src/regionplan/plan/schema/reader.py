@@ -27,6 +27,8 @@ N = TypeVar("N", int, float)
 _ID = re.compile(r"^[A-Za-z][A-Za-z0-9_.\-]*$")
 _METRIC_ID = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _CODE = re.compile(r"^\d{4}$")
+#: The one empty label every absent title or description is (a label is immutable).
+_NO_LABEL = Label(())
 
 
 class _Reader:
@@ -204,9 +206,9 @@ class _Reader:
 
     def label(self, node: Node | None, what: str) -> Label:
         if node is None:
-            return Label(())
+            return _NO_LABEL
         if isinstance(node, ScalarNode):
-            return Label(()) if node.is_null else Label.of(node.text)
+            return _NO_LABEL if node.is_null else Label.of(node.text)
         fields = self.mapping(node, what, open_keys=True)
         texts: dict[str, str] = {}
         for lang, value in (fields or {}).items():

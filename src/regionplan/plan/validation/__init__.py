@@ -125,7 +125,7 @@ def check_plan(
     out: list[Problem] = []
     out += _check_ids(plan)
     out += _check_references(plan)
-    graph = GoalGraph.from_plan(plan)
+    graph = GoalGraph.of(plan)  # kept with the plan: evaluating it uses the same graph
     cycle = graph.find_cycle()
     if cycle:
         first = plan.element(cycle[0]) if cycle[0] in {e.id for e in plan.elements} else None

@@ -1,0 +1,92 @@
+"""Start-up of the command line: what ``regionplan --help`` and ``regionplan validate`` import.
+
+Every command loads the plugins, the built-in renderers and sources included, so a heavy
+import at the top of any of them is paid by ``regionplan validate`` too. Timing is too
+noisy to test on a shared machine; the modules a fresh process holds at exit are not.
+Each case runs the real entry point in a fresh interpreter and lists the modules it holds.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "examples" / "gardermoregionen"
+
+#: Never needed to show help or to check a plan: reports, spreadsheets, charts, templates,
+#: the network client, the evaluator and the report builder.
+HEAVY = (
+    "pandas",
+    "matplotlib",
+    "openpyxl",
+    "jinja2",
+    "httpx",
+    "rich",
+    "regionplan.evaluation.evaluator",
+    "regionplan.data.dataset",
+    "regionplan.data.comparators",
+    "regionplan.report.build",
+)
+#: Needed to check a plan (the goal graph, units), not to show help.
+CHECKING = ("networkx", "pint", "yaml", "regionplan.plan.graph")
+
+_PROBE = """
+import json, sys
+import regionplan.cli
+imported = sorted(sys.modules)
+from regionplan.cli import main
+try:
+    main(sys.argv[1:])
+except SystemExit as exc:
+    code = exc.code
+else:
+    code = 0
+print(json.dumps({"cli": imported, "exit": sorted(sys.modules), "code": code}), file=sys.stderr)
+"""
+
+
+def probe(*args: str) -> tuple[dict[str, set[str] | int], str]:
+    """The modules after ``import regionplan.cli`` and after ``regionplan ARGS``, the exit code
+    and standard output, from a fresh interpreter."""
+    proc = subprocess.run(
+        [sys.executable, "-c", _PROBE, *args], capture_output=True, text=True, timeout=120, cwd=ROOT
+    )
+    found = json.loads(proc.stderr.strip().splitlines()[-1])
+    return {"cli": set(found["cli"]), "exit": set(found["exit"]), "code": found["code"]}, proc.stdout
+
+
+def test_importing_the_cli_imports_no_stage_above_the_plan() -> None:
+    modules, _ = probe("--version")
+    cli = modules["cli"]
+    assert isinstance(cli, set)
+    assert sorted(cli & {*HEAVY, *CHECKING, "numpy"}) == []
+    assert sorted(m for m in cli if m.startswith(("regionplan.report", "regionplan.evaluation"))) == []
+
+
+def test_help_imports_nothing_heavy_and_lists_plugin_commands() -> None:
+    modules, out = probe("--help")
+    assert modules["code"] == 0
+    held = modules["exit"]
+    assert isinstance(held, set)
+    assert sorted(held & {*HEAVY, *CHECKING}) == []
+    assert "validate" in out
+    if importlib.util.find_spec("regionplan_milestones") is not None:
+        # an installed plugin's command (regionplan_register_commands) is still listed
+        assert "milestones" in out
+
+
+@pytest.mark.parametrize("fmt", ["text", "json"])
+def test_validate_imports_only_what_checking_needs(fmt: str) -> None:
+    modules, out = probe("validate", "--format", fmt, str(EXAMPLE))
+    assert modules["code"] == 0, out
+    held = modules["exit"]
+    assert isinstance(held, set)
+    assert sorted(held & set(HEAVY)) == []
+    # the plan was really checked: its goal graph built and its units parsed
+    assert set(CHECKING) <= held
