@@ -4,10 +4,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# The HTML report is tested in a real headless browser: Debian's chromium.
-if ! command -v chromium >/dev/null 2>&1; then
+# The HTML report is tested in a real headless browser: Debian's chromium, with the fonts the
+# reviewed screenshots (tests/visual) were taken with.
+FONTS="fonts-dejavu-core fonts-dejavu-extra fonts-liberation"
+if ! command -v chromium >/dev/null 2>&1 || ! dpkg -s $FONTS >/dev/null 2>&1; then
   if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium $FONTS >/dev/null
   else
     echo "note: chromium is not installed; the browser test will be skipped" >&2
   fi

@@ -257,7 +257,7 @@ def test_report_in_chromium(browser: str, builtin_extensions: Extensions, tmp_pa
     assert main.title in dom.stdout
     assert main.status.label in dom.stdout
     assert f'<html lang="{lang}">' in dom.stdout
-    assert dom.stdout.count("<svg") == sum(1 for c in report.charts if c.history)
+    assert dom.stdout.count("<svg") == 2 * sum(1 for c in report.charts if c.history)  # wide and phone
 
     ARTIFACTS.mkdir(exist_ok=True)
     shot = ARTIFACTS / f"report-{lang}.png"
@@ -456,3 +456,61 @@ def test_the_goal_tree_folds_and_filters_without_a_script(browser: str, tmp_path
     assert seen["top"] == 1 and seen["folded"] > 10  # the vision open, the parts below sub-goals folded
     assert seen["unmeasuredShown"] == 0 and 0 < seen["measured"] < seen["before"]
     assert seen["offTrack"] and all("off_track" in s.split() for s in seen["offTrack"])
+
+
+#: The goal tree as all, then filtered by an actor, then by a focus area (a select each, CSS only).
+_TREE_BY_ACTOR_AND_FOCUS = """(() => {
+  const rows = () => [...document.querySelectorAll("#goal-graph .tree li")];
+  const shown = () => rows().filter((li) => getComputedStyle(li).display !== "none");
+  const out = { all: rows().length, before: shown().length };
+  const actor = document.getElementById("tf-actor"), focus = document.getElementById("tf-focus");
+  out.actors = actor.options.length - 1;
+  out.focusAreas = [...focus.options].slice(1).map((o) => o.textContent);
+  actor.value = "a4";
+  out.byActor = shown().map((li) => li.dataset.actors);
+  actor.value = "";
+  focus.value = "f1";
+  out.byFocus = shown().map((li) => [li.dataset.focus, li.querySelector(".node").textContent]);
+  return JSON.stringify(out);
+})()"""
+
+
+def test_the_goal_tree_filters_by_actor_and_focus_area_without_a_script(browser: str, tmp_path: Path) -> None:
+    import regionplan
+    from regionplan.data.sources import SourceContext
+
+    plan = regionplan.load_plan(EXAMPLE)
+    context = SourceContext(base_dir=EXAMPLE, cache_dir=tmp_path / "cache", offline=True)
+    evaluation = regionplan.evaluate(plan, as_of="2026-11-26", context=context)
+    html = str(render(evaluation, "html", lang="nb"))
+    assert "<script" not in html
+    page = tmp_path / "tree.html"
+    page.write_text(html, encoding="utf-8")
+    tools = DevTools(browser, tmp_path / "profile-tree")
+    try:
+        target = tools.send("Target.createTarget", {"url": "about:blank"})["targetId"]
+        session = tools.send("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
+        tools.send("Page.enable", session=session)
+        tools.events.clear()
+        tools.send("Page.navigate", {"url": page.as_uri()}, session=session)
+        tools.wait_for("Page.loadEventFired", session)
+        found = tools.send(
+            "Runtime.evaluate",
+            {"expression": _TREE_BY_ACTOR_AND_FOCUS, "returnByValue": True},
+            session=session,
+        )
+    finally:
+        tools.close()
+    seen = json.loads(found["result"]["value"])
+    report = build_report(evaluation, lang="nb")
+    assert seen["before"] == seen["all"]  # nothing chosen: the whole tree
+    assert seen["actors"] == sum(1 for a in report.actors if a.elements)
+    focus_areas = [n.label for n in report.diagram.nodes if n.kind == "focus_area"]
+    assert seen["focusAreas"] and set(seen["focusAreas"]) <= set(focus_areas)
+    # an actor's parts and the rows leading to them, nothing else
+    assert 0 < len(seen["byActor"]) < seen["all"]
+    assert all("a4" in tokens.split() for tokens in seen["byActor"])
+    # a focus area: the rows leading to it, itself and all below it
+    assert 0 < len(seen["byFocus"]) < seen["all"]
+    assert all("f1" in tokens.split() for tokens, _ in seen["byFocus"])
+    assert any(seen["focusAreas"][0] in text for _, text in seen["byFocus"])

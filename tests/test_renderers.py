@@ -149,8 +149,10 @@ def test_html_is_self_contained_and_accessible(
     # a target without observations gets its explanation and no empty chart
     drawn = [c for c in build_report(evaluation).charts if c.history]
     assert [c.target for c in drawn] == ["t_jobs", "t_jobs2"]
-    assert html.count("<svg ") == html.count('role="img"') == html.count('class="chart-data"') == 2
-    assert '<title id="target-1-chart-title">' in html
+    # each drawn twice: for a wide page and, narrower with larger text, for a phone
+    assert html.count("<svg ") == html.count('role="img"') == 2 * html.count('class="chart-data"') == 4
+    assert html.count('class="chart chart-wide"') == html.count('class="chart chart-narrow"') == 2
+    assert '<title id="target-1-chart-title">' in html and '<title id="target-1-chart-narrow-title">' in html
     assert 'id="target-3-chart"' not in html
     # statuses as words, symbols and colour classes
     assert "badge status-on_track" in html or "badge status-off_track" in html

@@ -166,7 +166,9 @@ def test_the_html_tree_is_folded_below_the_sub_goals(evaluation: Evaluation) -> 
     # filters without a script: each row says what is below it
     assert "<script" not in html.lower()
     assert 'id="tf-measured"' in section and 'id="tf-off_track"' in section
-    vision_row = re.search(r'<li data-measured="(\d)" data-statuses="([^"]*)">', section)
+    vision_row = re.search(
+        r'<li data-measured="(\d)" data-statuses="([^"]*)" data-actors="[^"]*" data-focus="', section
+    )
     assert vision_row is not None and vision_row.groups() == ("1", "achieved insufficient_data off_track")
     assert 'data-measured="0" data-statuses=""' in section  # a part nothing measures
     assert '#goal-graph:has(#tf-measured:checked) .tree li[data-measured="0"]' in html

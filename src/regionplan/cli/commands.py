@@ -84,9 +84,28 @@ def _problem_dict(p: Any) -> dict[str, Any]:
 @click.option(
     "--measured-only", is_flag=True, help="Draw only elements a target measures, directly or below."
 )
+@click.option(
+    "--actor",
+    "actors",
+    multiple=True,
+    help="Draw only what this actor (id) is responsible for and what leads to it (repeatable).",
+)
+@click.option(
+    "--focus",
+    "focus",
+    multiple=True,
+    help="Draw only this focus area (id), what lies in it and what it leads to (repeatable).",
+)
 @_allow
 def graph(
-    path: Path, fmt: str, lang: str, depth: int | None, kinds: tuple[str, ...], measured_only: bool
+    path: Path,
+    fmt: str,
+    lang: str,
+    depth: int | None,
+    kinds: tuple[str, ...],
+    measured_only: bool,
+    actors: tuple[str, ...],
+    focus: tuple[str, ...],
 ) -> None:
     """Print the goal graph as a tree, Mermaid or Graphviz DOT."""
     from regionplan.plan.files import load_plan
@@ -97,7 +116,18 @@ def graph(
         plan = load_plan(path, extensions=_extensions(), allow_paths=_State.allow_paths)
         g = GoalGraph.from_plan(plan)
         render = {"mermaid": graph_mermaid, "dot": graph_dot, "tree": graph_tree}[fmt]
-        shown = shown_elements(g, depth=depth, kinds=kinds, measured_only=measured_only)
+        known_actors = [a.id for a in plan.actors]
+        known_focus = [e.id for e in plan.elements if e.kind.value == "focus_area"]
+        for option, given, known in (("--actor", actors, known_actors), ("--focus", focus, known_focus)):
+            unknown = [i for i in given if i not in known]
+            if unknown:
+                raise click.BadParameter(
+                    f"no such id: {', '.join(unknown)} (the plan has: {', '.join(known) or 'none'})",
+                    param_hint=option,
+                )
+        shown = shown_elements(
+            g, depth=depth, kinds=kinds, measured_only=measured_only, actors=actors, focus=focus
+        )
         click.echo(render(plan, g, lang=lang, shown=shown))
 
     _run(body)
@@ -246,9 +276,11 @@ def _previous_report(
     if since is None:
         return None
     if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", since):
+        if re.fullmatch(r"[\d./-]+", since) and not Path(since).exists():
+            raise RegionplanError(f"--since {since!r} is neither a file nor a date (write YYYY-MM-DD)")
         try:
             return json.loads(Path(since).read_text("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
             msg = f"{since} is not a report's JSON ({exc}): write it with --format json"
             raise RegionplanError(msg) from None
     from regionplan.report.build import build_report

@@ -45,18 +45,26 @@ def _element_children(g: GoalGraph) -> Callable[[str], list[str]]:
 
 
 def shown_elements(
-    g: GoalGraph, *, depth: int | None = None, kinds: Collection[str] = (), measured_only: bool = False
+    g: GoalGraph,
+    *,
+    depth: int | None = None,
+    kinds: Collection[str] = (),
+    measured_only: bool = False,
+    actors: Collection[str] = (),
+    focus: Collection[str] = (),
 ) -> list[str]:
     """The elements a filtered diagram draws, parents first.
 
     ``depth``: the deepest level (the vision is 0, a main goal 1, a sub-goal 2); ``kinds``:
     element kinds (``ElementKind`` values, empty for all); ``measured_only``: only elements
-    with a target at or below them.
+    with a target at or below them; ``actors``: only elements any of these actors is
+    responsible for, at or below them; ``focus``: only these focus areas, what lies in them
+    and what they lead to (as the HTML report's tree filters).
     """
     nodes = _top_down(g)
     level = depths(g.roots(), _element_children(g))
     ticked = measured(nodes, g.children, lambda n: g.kind(n) == NodeKind.TARGET) if measured_only else None
-    return select(
+    chosen = select(
         nodes,
         depth_of=level,
         kind_of=lambda n: g.obj(n).kind.value,
@@ -64,6 +72,14 @@ def shown_elements(
         depth=depth,
         kinds=kinds,
     )
+    if actors:
+        theirs = [n for n in nodes if any(r.actor in actors for r in g.obj(n).responsible)]
+        of_actors = set(theirs).union(*(g.all_parents(n) for n in theirs))
+        chosen = [n for n in chosen if n in of_actors]
+    if focus:
+        in_focus = set().union(*({f} | g.all_children(f) | g.all_parents(f) for f in focus))
+        chosen = [n for n in chosen if n in in_focus]
+    return chosen
 
 
 def graph_tree(

@@ -23,23 +23,27 @@ import io
 import re
 from collections.abc import Callable, Mapping
 from importlib import resources
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
-import jinja2
 import markupsafe
 
 from regionplan.evaluation.explain import format_number
 from regionplan.markers import hookimpl
 from regionplan.plan.units import unit_for
 from regionplan.report.chartcsv import chart_csv, csv_data_url
+from regionplan.report.comparison_views import MetricComparison
 from regionplan.report.depth import KINDS_APART, subtree_statuses, tree_without
 from regionplan.report.htmlpage import scope_svg_ids, without_controls
 from regionplan.report.map import MAP_FILLS, map_svg, value_fill
 from regionplan.report.method import method_of
 from regionplan.report.model import ChartData, ChartPoint, Report
 from regionplan.report.renderers import Renderer, RenderOptions
-from regionplan.report.renderers.comparison_chart import comparison_svg
+from regionplan.report.renderers.comparison_chart import comparator_lines, comparison_svg, plot_comparators
+from regionplan.report.tree_filters import tree_filters
 from regionplan.report.words import WORDS
+
+if TYPE_CHECKING:  # jinja2 is imported on first render: every command loads this plugin
+    import jinja2
 
 __all__ = ["STATUS_COLOURS", "HtmlRenderer", "chart_svg", "environment"]
 
@@ -65,6 +69,10 @@ _EXTRA_WORDS = {
         "tree_filter": "Vis",
         "tree_measured_only": "Bare det som måles",
         "tree_all_statuses": "Alle statuser",
+        "tree_actor": "Aktør",
+        "tree_all_actors": "Alle aktører",
+        "tree_focus": "Satsingsområde",
+        "tree_all_focus": "Alle satsingsområder",
         "tree_folded": "Delmålenes underliggende deler er foldet sammen; åpne dem ved å klikke på pilen.",
     },
     "en": {
@@ -75,6 +83,10 @@ _EXTRA_WORDS = {
         "tree_filter": "Show",
         "tree_measured_only": "Measured parts only",
         "tree_all_statuses": "All statuses",
+        "tree_actor": "Actor",
+        "tree_all_actors": "All actors",
+        "tree_focus": "Focus area",
+        "tree_all_focus": "All focus areas",
         "tree_folded": "The parts below the sub-goals are folded; open them with the arrow.",
     },
 }
@@ -83,6 +95,8 @@ _EXTRA_WORDS = {
 @functools.cache
 def environment() -> jinja2.Environment:
     """The Jinja2 environment of the HTML templates (autoescaping on, undefined names fail)."""
+    import jinja2
+
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("regionplan.report.renderers", "templates"),
         autoescape=True,
@@ -121,26 +135,47 @@ def _mpl_text(text: str) -> str:
     return text.replace("$", r"\$")
 
 
-def chart_svg(chart: ChartData, lang: str, *, element_id: str) -> str:
+#: (figure size in inches, font size, legend columns, most x ticks) of a chart drawn for a
+#: wide page and for a phone: a phone shows the SVG about 300 CSS px wide, so its figure is
+#: narrower and its fonts larger, for text of at least 11 px as displayed (a viewBox unit
+#: of matplotlib's SVG is a point, 72 per inch).
+CHART_LAYOUTS: dict[bool, tuple[tuple[float, float], float, int, int]] = {
+    False: ((7.2, 3.4), 9, 3, 8),
+    True: ((3.4, 4.2), 10.5, 1, 3),
+}
+
+
+def chart_svg(
+    chart: ChartData,
+    lang: str,
+    comparison: MetricComparison | None = None,
+    *,
+    element_id: str,
+    narrow: bool = False,
+) -> str:
     """The chart of one target as an inline ``<svg>`` element (deterministic output).
 
     Args:
         chart: the chart's data from the report.
         lang: the language of legend and numbers.
         element_id: a document-unique id; the SVG's ``<title>`` gets ``{element_id}-title``.
+        comparison: the comparison of the chart's metric, whose comparators are drawn as thin
+            lines when the chart shows that metric itself (:func:`comparator_lines`).
+        narrow: drawn for a phone (:data:`CHART_LAYOUTS`).
     """
     import matplotlib as mpl
     from matplotlib.figure import Figure
     from matplotlib.ticker import FuncFormatter, MaxNLocator
 
     w = words(lang)
+    size, font, columns, most_ticks = CHART_LAYOUTS[narrow]
     rc: dict[str, Any] = {
         "svg.hashsalt": f"regionplan-{element_id}",
         "svg.fonttype": "none",
         "svg.image_inline": True,
         "font.family": "sans-serif",
         "font.sans-serif": ["DejaVu Sans", "Liberation Sans", "Arial", "Helvetica"],
-        "font.size": 9,
+        "font.size": font,
         "axes.spines.top": False,
         "axes.spines.right": False,
         "axes.edgecolor": "#555555",
@@ -150,7 +185,7 @@ def chart_svg(chart: ChartData, lang: str, *, element_id: str) -> str:
         "text.usetex": False,
     }
     with mpl.rc_context(rc):  # type: ignore[arg-type]
-        fig = Figure(figsize=(7.2, 3.4))
+        fig = Figure(figsize=size)
         ax = fig.add_subplot()
         status_colour = STATUS_COLOURS.get(chart.status.value, "#616161")
         labels: dict[float, str] = {}
@@ -189,6 +224,8 @@ def chart_svg(chart: ChartData, lang: str, *, element_id: str) -> str:
                 label=f"{w['projection']} ({w['indicative']})" if proj.indicative else w["projection"],
             )
             labels[proj.time] = proj.deadline_text or proj.deadline
+        comparators, note = comparator_lines(comparison, chart.latest.value if chart.latest else None, lang)
+        plot_comparators(ax, comparators)
         if chart.history:
             ax.plot(
                 [p.time for p in chart.history],
@@ -250,14 +287,11 @@ def chart_svg(chart: ChartData, lang: str, *, element_id: str) -> str:
                 (chart.latest.time, chart.latest.value),
                 xytext=(6, 8),
                 textcoords="offset points",
-                fontsize=8.5,
+                fontsize=font - 0.5,
                 color="#111111",
                 fontweight="bold",
             )
-        ticks = sorted(labels)
-        if len(ticks) > 8:
-            step = -(-len(ticks) // 8)
-            ticks = ticks[::step]
+        ticks = spaced_ticks(sorted(labels), most_ticks)
         if ticks:
             ax.set_xticks(ticks, [_mpl_text(labels[t]) for t in ticks])
         ax.yaxis.set_major_locator(MaxNLocator(nbins=5))
@@ -265,14 +299,46 @@ def chart_svg(chart: ChartData, lang: str, *, element_id: str) -> str:
         ax.set_ylabel(_mpl_text(chart.unit))
         ax.grid(axis="y", color="#dddddd", linewidth=0.6)
         if ax.get_legend_handles_labels()[0]:
-            ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=3, frameon=False, fontsize=8.5)
+            ax.legend(
+                loc="upper center",
+                bbox_to_anchor=(0.5, -0.12),
+                ncol=columns,
+                frameon=False,
+                fontsize=font - 0.5,
+            )
+        if narrow:  # the legend is one column below the plot: room for each of its lines
+            fig.set_size_inches(size[0], size[1] + 0.2 * max(0, len(ax.get_legend_handles_labels()[0]) - 4))
         fig.tight_layout()
         buf = io.StringIO()
         fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None, "Format": None, "Type": None})
-    return _tidy_svg(buf.getvalue(), element_id, chart.description)
+    title = f"{chart.description}. {note}" if note else chart.description
+    return _tidy_svg(buf.getvalue(), element_id, title, narrow=narrow)
 
 
-def _tidy_svg(svg: str, element_id: str, title: str) -> str:
+def wide_and_narrow(draw: Callable[..., str], *args: Any, element_id: str) -> markupsafe.Markup:
+    """A chart drawn twice, for a wide page and for a phone; the stylesheet shows one of them.
+
+    Our own SVG, its text escaped by matplotlib and by :func:`_tidy_svg`: safe as markup.
+    """
+    wide = draw(*args, element_id=element_id)
+    narrow = draw(*args, element_id=f"{element_id}-narrow", narrow=True)
+    return markupsafe.Markup(wide + "\n" + narrow)
+
+
+def spaced_ticks(times: list[float], most: int) -> list[float]:
+    """At most ``most`` of the sorted ``times``, first and last kept, none nearer to the one
+    before than the span over ``most`` (so the labels do not run into each other)."""
+    if len(times) <= 2:
+        return times
+    gap = (times[-1] - times[0]) / most
+    kept = [times[0]]
+    for t in times[1:-1]:
+        if t - kept[-1] >= gap and times[-1] - t >= gap:
+            kept.append(t)
+    return [*kept, times[-1]]
+
+
+def _tidy_svg(svg: str, element_id: str, title: str, *, narrow: bool = False) -> str:
     svg = _SVG_PROLOGUE.sub("", svg, count=1)
     svg = _SVG_METADATA.sub("", svg)
     svg = _SVG_STYLE.sub("", svg)
@@ -281,7 +347,8 @@ def _tidy_svg(svg: str, element_id: str, title: str) -> str:
     def opening(m: re.Match[str]) -> str:
         attrs = re.sub(r'\s(width|height)="[^"]*"', "", m.group(1))
         return (
-            f'<svg{attrs} id="{html.escape(element_id)}" class="chart" role="img" '
+            f'<svg{attrs} id="{html.escape(element_id)}" class="chart {"chart-narrow" if narrow else "chart-wide"}" '
+            'role="img" '
             f'aria-labelledby="{html.escape(title_id)}" focusable="false">'
             f'<title id="{html.escape(title_id)}">{html.escape(title)}</title>'
         )
@@ -324,10 +391,23 @@ def render_template(name: str, report: Report, *, charts: bool = True, **extra: 
     """Render one of the package's templates with a report (also used by notebooks)."""
     anchors = {c.target: f"target-{i}" for i, c in enumerate(report.charts, 1)}
     svgs: Mapping[str, markupsafe.Markup] = {}
+    compared = {m.metric: m for m in report.comparisons.compared} if report.comparisons else {}
+    notes = {
+        c.target: note
+        for c in report.charts
+        if c.history
+        and (
+            note := comparator_lines(
+                compared.get(c.metric), c.latest.value if c.latest else None, report.lang
+            )[1]
+        )
+    }
     if charts:
         # our own SVG, its text escaped by matplotlib and by _tidy_svg: safe to insert as markup
         svgs = {
-            c.target: markupsafe.Markup(chart_svg(c, report.lang, element_id=f"{anchors[c.target]}-chart"))
+            c.target: wide_and_narrow(
+                chart_svg, c, report.lang, compared.get(c.metric), element_id=f"{anchors[c.target]}-chart"
+            )
             for c in report.charts
             if c.history
         }
@@ -339,6 +419,7 @@ def render_template(name: str, report: Report, *, charts: bool = True, **extra: 
         anchors=anchors,
         svgs=svgs,
         chart_rows=_chart_rows,
+        chart_notes=notes if charts else {},
         nodes={n.id: n for n in report.diagram.nodes},
         map_svg=_map_markup(report) if charts else None,
         comparison_svgs=_comparison_markup(report) if charts else {},
@@ -362,7 +443,7 @@ def _comparison_markup(report: Report) -> dict[str, markupsafe.Markup]:
         for i, m in enumerate(metrics, 1):
             if any(a.line for a in m.areas):
                 key = f"{part}-{i}"
-                out[key] = markupsafe.Markup(comparison_svg(m, report.lang, element_id=f"{key}-chart"))
+                out[key] = wide_and_narrow(comparison_svg, m, report.lang, element_id=f"{key}-chart")
     return out
 
 
@@ -381,9 +462,13 @@ def tree_context(report: Report) -> dict[str, Any]:
     status = {n.id: n.status.value if n.status else "" for n in report.diagram.nodes}
     tree = tree_without(report.diagram.tree, lambda n: kind.get(n) in KINDS_APART)
     below = subtree_statuses(tree, lambda n: status.get(n, ""))
+    filters = tree_filters(report, tree)
     return {
         "tree": tree,
         "tree_statuses": {n: " ".join(sorted(s - {""})) for n, s in below.items()},
+        "tree_filters": filters,
+        # CSS made of our own tokens (a1, f1, ...), no plan text: safe as markup
+        "tree_filter_css": markupsafe.Markup(filters.css),
         "apart": [s for s in report.sections if s.kind in KINDS_APART and s.elements],
     }
 
