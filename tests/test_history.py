@@ -312,6 +312,8 @@ def test_the_command_shows_the_examples_history(tmp_path: Path) -> None:
         (("--dates", "2021-04-30", "--on", "04-30"), "leave out --on"),
         (("--until", "2020-01-01"), "no dates to evaluate"),
         (("--dates", "2999-01-01"), "after today"),
+        (("--until", "2999-01-01"), "--until 2999-01-01 is after today"),
+        (("--dates", " , "), "--dates names no date"),
     ],
 )
 def test_bad_dates_exit_3_without_a_traceback(args: tuple[str, ...], message: str, tmp_path: Path) -> None:

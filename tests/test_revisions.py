@@ -132,6 +132,15 @@ def test_the_text_is_grouped_by_subject_in_the_readers_language(tmp_path: Path) 
     assert en.stdout.index("Elements (1)") < en.stdout.index("Targets (1)")
 
 
+def test_a_decimal_is_written_with_a_comma_in_norwegian(tmp_path: Path) -> None:
+    folder = _copy(tmp_path)
+    _edit(folder / "targets.yaml", "    value: 1\n", "    value: 1.5\n")
+    nb = _invoke(str(EXAMPLE), str(folder))
+    assert "t-higher-education-offering-by-2030: målverdi 1 → 1,5" in nb.stdout
+    en = _invoke(str(EXAMPLE), str(folder), "--lang", "en")
+    assert "t-higher-education-offering-by-2030: value 1 → 1.5" in en.stdout
+
+
 def test_markdown_lists_the_changes_with_plan_text_escaped(tmp_path: Path) -> None:
     folder = _copy(tmp_path)
     _edit(

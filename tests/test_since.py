@@ -178,6 +178,9 @@ def test_a_report_without_definitions_is_compared_on_kind_metric_and_deadline(
     _target_rows(previous)[RECOVERY]["kind"] = "level"
     (redefined,) = compare_reports(previous, build_report(later)).redefined
     assert [(f.field, f.before, f.after) for f in redefined.fields] == [("kind", "level", "recovery")]
+    (line,) = [i.text for g in since_view(compare_reports(previous, build_report(later)), "nb").groups
+               for i in g.items if g.kind == "redefined"]  # fmt: skip
+    assert "type nivå → tilbake til nivået før et fall" in line  # the reader's words, not the codes
 
 
 def test_targets_and_goals_added_and_removed(earlier_json: dict[str, Any], later: Evaluation) -> None:
@@ -234,6 +237,18 @@ def test_another_schema_version_is_refused_with_a_clear_message(
         compare_reports({k: v for k, v in earlier_json.items() if k != "sections"}, current)
     with pytest.raises(ReportComparisonError, match="about area 'elsewhere'"):
         compare_reports(earlier_json | {"area": "elsewhere"}, current)
+    without_version = {k: v for k, v in earlier_json.items() if k != "schema_version"}
+    with pytest.raises(ReportComparisonError, match=re.escape("report-v1.json' no version; this regionplan")):
+        compare_reports(without_version, current)
+
+
+def test_a_report_later_than_this_one_is_refused(earlier: Evaluation, later: Evaluation) -> None:
+    """Compared the wrong way round, newer periods would be listed as new data going back."""
+    with pytest.raises(
+        ReportComparisonError,
+        match=f"the previous report is as of {LATER.isoformat()}, after this one \\({EARLIER.isoformat()}\\)",
+    ):
+        compare_reports(build_report(later), build_report(earlier))
 
 
 @pytest.mark.parametrize(
@@ -396,6 +411,8 @@ def test_cli_since_a_saved_report_and_since_a_date_say_the_same(tmp_path: Path, 
         ("2027-01-01", "--since 2027-01-01 is not before the evaluation date 2026-11-26"),
         ("2022-02-30", "--since '2022-02-30' is not a date"),
         ("missing.json", "No such file or directory"),
+        ("2022-4-30", "--since '2022-4-30' is neither a file nor a date (write YYYY-MM-DD)"),
+        ("30.04.2022", "--since '30.04.2022' is neither a file nor a date"),
     ],
 )
 def test_cli_refuses_a_bad_since_without_a_traceback(since: str, message: str, cache: Path) -> None:
@@ -416,4 +433,8 @@ def test_cli_refuses_a_report_of_another_version(
     result = CliRunner().invoke(cli, [*args, str(old)])
     assert result.exit_code == 3 and "version 0" in result.output and "Traceback" not in result.output
     result = CliRunner().invoke(cli, [*args, str(not_json)])
+    assert result.exit_code == 3 and "is not a report's JSON" in result.output
+    nested = tmp_path / "nested.json"
+    nested.write_text("[" * 100_000 + "]" * 100_000, "utf-8")
+    result = CliRunner().invoke(cli, [*args, str(nested)])
     assert result.exit_code == 3 and "is not a report's JSON" in result.output

@@ -309,3 +309,41 @@ def test_the_cli_exports_and_imports_with_a_dry_run_first(plan_dir: Path, tmp_pa
     book.save(out)
     invalid = runner.invoke(cli, ["import", str(plan_dir), str(out)])
     assert invalid.exit_code == EXIT_PLAN and "the plan files are as they were" in invalid.output
+
+
+def test_a_workbook_exported_from_another_plan_is_refused(plan_dir: Path, tmp_path: Path) -> None:
+    """Plans made from one template share ids: another plan's titles must not land in this one."""
+    book = _export(plan_dir)
+    book["targets"].cell(_row(book["targets"], MILESTONE), 5).value = 2
+    edited = _save(book, tmp_path / "edited.xlsx")
+    plan_file = plan_dir / "plan.yaml"
+    plan_file.write_text(
+        plan_file.read_text(encoding="utf-8").replace("id: gardermoregionen-snp", "id: other-plan", 1),
+        encoding="utf-8",
+    )
+    before = _texts(plan_dir)
+    with pytest.raises(
+        WorkbookError, match="exported from the plan 'gardermoregionen-snp', not from 'other-plan'"
+    ):
+        import_workbook(plan_dir, edited)
+    assert _texts(plan_dir) == before
+    del book["about"]  # a workbook without its about sheet is still read
+    assert import_workbook(plan_dir, _save(book, tmp_path / "bare.xlsx"), dry_run=True).files
+
+
+def test_the_cli_shows_an_import_command_that_works_with_spaces(plan_dir: Path, tmp_path: Path) -> None:
+    out = tmp_path / "handlingsprogram 2025 æ.xlsx"
+    exported = CliRunner().invoke(cli, ["export", str(plan_dir), "-o", str(out)])
+    assert exported.exit_code == 0, exported.output
+    assert f"then: regionplan import {plan_dir} '{out}'" in exported.output
+
+
+def test_a_change_is_described_as_the_plan_writes_it(plan_dir: Path, tmp_path: Path) -> None:
+    book = _export(plan_dir)
+    targets = book["targets"]
+    targets.cell(_row(targets, MILESTONE), 5).value = 2
+    targets.cell(_row(targets, BALANCE), 7).value = 2030  # a deadline where there was none
+    result = import_workbook(plan_dir, _save(book, tmp_path / "described.xlsx"), dry_run=True)
+    lines = [line for f in result.files for line in f.changes]
+    assert f"targets!E5: target {MILESTONE}: value: 1 -> 2" in lines
+    assert f"targets!G2: target {BALANCE}: deadline: (none) -> '2030'" in lines

@@ -73,12 +73,19 @@ def history(
             raise RegionplanError("--dates names the dates itself: leave out --on and --until")
         if on is not None and every != "year":
             raise RegionplanError("--on is the day of the year for --every year")
-        last = _day(until, "--until") if until is not None else dt.date.today()
+        today = dt.date.today()
+        last = _day(until, "--until") if until is not None else today
+        if last > today:
+            raise RegionplanError(
+                f"--until {last} is after today ({today}): what will be published by then is not known yet"
+            )
         ext = _extensions()
         plan = load_plan(path, extensions=ext, allow_paths=_State.allow_paths)
         data = fetch_data(plan, context=_context(path, offline, cache_dir), extensions=ext)
         if dates is not None:
             days: tuple[dt.date, ...] = tuple(_day(d, "--dates") for d in dates.split(",") if d.strip())
+            if not days:
+                raise RegionplanError(f"--dates names no date ({dates!r}); write YYYY-MM-DD,YYYY-MM-DD")
         elif every == "data":
             days = publication_dates(plan, data, until=last)
         else:

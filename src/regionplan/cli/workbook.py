@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import shlex
 import sys
 from pathlib import Path
 
@@ -31,7 +32,8 @@ def export_cmd(path: Path, fmt: str, output: Path | None) -> None:
         output.parent.mkdir(parents=True, exist_ok=True)
         output.write_bytes(data)
         click.echo(
-            f"wrote {output} ({len(data):,} bytes); edit it, then: regionplan import {path} {output}",
+            f"wrote {output} ({len(data):,} bytes); edit it, then: "
+            f"regionplan import {shlex.quote(str(path))} {shlex.quote(str(output))}",
             err=True,
         )
 

@@ -190,6 +190,12 @@ def compare_reports(
             f"the previous report is about area {before.area!r}, this one about {after.area!r}: "
             "compare reports on the same area"
         )
+    if before.as_of > after.as_of:
+        # Compared the wrong way round, newer figures would be listed as "new data" going back.
+        raise ReportComparisonError(
+            f"the previous report is as of {before.as_of.isoformat()}, after this one "
+            f"({after.as_of.isoformat()}): compare with an earlier report"
+        )
     status, data, redefined, added = [], [], [], []
     for tid, row in after.targets.items():
         old = before.targets.get(tid)
@@ -275,8 +281,9 @@ def _read(report: Report | Mapping[str, Any], name: str) -> _Snapshot:
         raise ReportComparisonError(f"{name} is not a regionplan report (its JSON names no schema)")
     schema, version = doc.get("schema"), doc.get("schema_version")
     if schema != SCHEMA_ID or version != SCHEMA_VERSION:
+        which = "no version" if version is None else f"version {version!r}"
         raise ReportComparisonError(
-            f"{name} follows schema {schema!r} version {version!r}; this regionplan compares reports of "
+            f"{name} follows schema {schema!r} {which}; this regionplan compares reports of "
             f"{SCHEMA_ID!r} version {SCHEMA_VERSION}: write it again with this version, or compare "
             "by date instead (--since YYYY-MM-DD)"
         )

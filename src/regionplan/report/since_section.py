@@ -19,6 +19,16 @@ from regionplan.report.words import word
 
 __all__ = ["since_view"]
 
+#: A target's kind as a reader of the report names it (the plan files write the code).
+_TARGET_KINDS = {
+    "level": {"nb": "nivå", "en": "level"},
+    "change": {"nb": "endring", "en": "change"},
+    "annual_trend": {"nb": "årlig utvikling", "en": "annual trend"},
+    "growth_vs": {"nb": "vekst mot en annen indikator", "en": "growth against another indicator"},
+    "recovery": {"nb": "tilbake til nivået før et fall", "en": "recovery to the level before a fall"},
+    "milestone": {"nb": "milepæl", "en": "milestone"},
+}
+
 
 def since_view(changes: ReportChanges, lang: str) -> SinceView:
     """The changes as the section "since the last report" in ``lang``."""
@@ -48,6 +58,8 @@ def since_view(changes: ReportChanges, lang: str) -> SinceView:
             return w("since_yes" if v else "since_no")
         if is_number(v):
             return format_number(float(v), lang)
+        if field == "kind" and str(v) in _TARGET_KINDS:
+            return _TARGET_KINDS[str(v)][lang if lang in ("nb", "en") else "en"]
         return period_text(str(v), lang) if field in {"baseline", "deadline", "shock"} else str(v)
 
     def arrow(a: str, b: str) -> str:

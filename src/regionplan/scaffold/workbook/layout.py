@@ -109,6 +109,15 @@ _ABOUT_TEXT = (
 )
 
 
+_ABOUT_PLAN = re.compile(re.escape(_ABOUT_TEXT[0]).replace(re.escape("{plan}"), "(?P<plan>.+)"))
+
+
+def exported_from(first_line: Any) -> str | None:
+    """The id of the plan a workbook was exported from, read from its ``about`` sheet's first line."""
+    found = _ABOUT_PLAN.fullmatch(first_line.strip()) if isinstance(first_line, str) else None
+    return found["plan"] if found else None
+
+
 def period_text(period: str | None) -> str:
     return period or ""
 

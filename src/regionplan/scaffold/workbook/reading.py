@@ -20,7 +20,16 @@ from regionplan.errors import RegionplanError
 from regionplan.plan.model import Plan, Role
 from regionplan.plan.periods import parse_period
 from regionplan.plan.safefiles import RefusedFile, data_file_limit, open_regular
-from regionplan.scaffold.workbook.layout import ELEMENTS, LANGS, RESPONSIBILITIES, SHEETS, TARGETS, SheetSpec
+from regionplan.scaffold.workbook.layout import (
+    ABOUT,
+    ELEMENTS,
+    LANGS,
+    RESPONSIBILITIES,
+    SHEETS,
+    TARGETS,
+    SheetSpec,
+    exported_from,
+)
 
 __all__ = ["MAX_COLUMNS", "MAX_ROWS", "Cell", "Changes", "Edit", "Grant", "WorkbookError", "read_changes"]
 
@@ -69,7 +78,16 @@ class Edit:
 
     def describe(self) -> str:
         name = f"{self.field}.{self.lang}" if self.lang else self.field
-        return f"{self.cell}: {self.section[:-1]} {self.id}: {name}: {self.old!r} -> {self.new!r}"
+        return f"{self.cell}: {self.section[:-1]} {self.id}: {name}: {_shown(self.old)} -> {_shown(self.new)}"
+
+
+def _shown(value: Any) -> str:
+    """A value as the plan file writes it: ``2``, not ``2.0``; an empty cell as ``(none)``, not ``None``."""
+    if value is None:
+        return "(none)"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return repr(value)
 
 
 @attrs.frozen
@@ -221,6 +239,7 @@ def read_changes(path: Path, plan: Plan) -> Changes:
     with handle:  # a read-only workbook reads its sheets from the file as they are read
         book = _open(path, handle)
         try:
+            _check_plan(path, book, plan)
             r = _Reader(plan)
             edits = [*_elements(r, book), *_targets(r, book)]
             grants = _grants(r, book)
@@ -235,6 +254,19 @@ def read_changes(path: Path, plan: Plan) -> Changes:
         msg += "\n".join(str(p) for p in problems)
         raise WorkbookError(msg, problems)
     return Changes(tuple(edits), tuple(grants), tuple(r.notes))
+
+
+def _check_plan(path: Path, book: Any, plan: Plan) -> None:
+    """Refuse a workbook exported from another plan: plans from one template share their ids."""
+    if ABOUT not in book.sheetnames:
+        return
+    first = next(book[ABOUT].iter_rows(min_row=1, max_row=1, max_col=1, values_only=True), (None,))
+    other = exported_from(first[0] if first else None)
+    if other is not None and other != plan.meta.id:
+        raise WorkbookError(
+            f"{path}: the workbook was exported from the plan {other!r}, not from {plan.meta.id!r}; "
+            "nothing was written (export this plan's own workbook with regionplan export)"
+        )
 
 
 def _ids(
