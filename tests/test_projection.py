@@ -249,3 +249,55 @@ def test_a_projection_as_far_ahead_as_its_span_is_not_yet_indicative() -> None:
 
     unknown = Projection("x", p.value, p.low, p.high, p.slope, p.n_points, 0.8, p.first, None)
     assert list(unknown.indicative(np.array([2050.0]))) == [False]  # no span known: not judged
+
+
+def test_compound_growth_of_ten_percent_a_year_by_hand() -> None:
+    times = np.array([2020.0, 2021.0, 2022.0])
+    values = np.array([[100.0, 110.0, 121.0], [0.2, 0.3, 0.45], [100.0, 0.0, 121.0], [np.nan, 50.0, 60.0]])
+    p = CompoundGrowth().project(times, values, np.array([2024.0] * 4), 0.7)
+    assert (p.method, p.confidence) == ("compound", 0.7)
+    assert p.value[0] == pytest.approx(146.41) and p.slope[0] == pytest.approx(0.10)
+    assert p.low[0] == pytest.approx(146.41) and p.high[0] == pytest.approx(146.41)  # an exact fit
+    # values below one are grown like any other (shares, rates): 50 % a year
+    assert p.value[1] == pytest.approx(0.45 * 1.5**2) and p.slope[1] == pytest.approx(0.5)
+    # a row with a zero cannot be fitted on the log scale; only that row is left out
+    assert math.isnan(p.value[2]) and math.isnan(p.slope[2]) and math.isnan(p.low[2])
+    assert list(p.n_points) == [3, 3, 2, 2]
+    assert list(p.first) == [2020.0, 2020.0, 2020.0, 2021.0] and list(p.last) == [2022.0] * 4
+    assert list(p.indicative(np.array([2024.0, 2024.0, 2024.0, 2024.0]))) == [False, False, False, True]
+
+
+def test_compound_growth_beyond_what_a_float_holds_raises_no_warning() -> None:
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        p = CompoundGrowth().project(
+            np.array([2020.0, 2021.0, 2022.0]), np.array([[1.0, 1e100, 1e200]]), np.array([2100.0])
+        )
+    assert math.isinf(p.value[0])
+
+
+def test_rows_have_their_own_span() -> None:
+    times = np.array([2018.0, 2019.0, 2020.0, 2021.0])
+    values = np.array([[1.0, 2.0, 3.0, 4.0], [1.0, 2.0, 3.0, np.nan], [np.nan] * 4])
+    p = LinearTrend().project(times, values, np.array([2025.0, 2023.0, 2023.0]))
+    assert list(p.first[:2]) == [2018.0, 2018.0] and list(p.last[:2]) == [2021.0, 2020.0]
+    assert math.isnan(p.first[2]) and math.isnan(p.last[2])
+    assert list(p.indicative(np.array([2025.0, 2023.0, 2023.0]))) == [True, True, False]
+
+
+def test_student_t_quantiles_below_one() -> None:
+    # t tables: t(0.60; 10) = 0.260, t(0.75; 30) = 0.683
+    assert student_t_quantile(0.60, np.array([10]))[0] == pytest.approx(0.2602, abs=5e-4)
+    assert student_t_quantile(0.75, np.array([30]))[0] == pytest.approx(0.6828, abs=5e-4)
+
+
+def test_compound_growth_value_lies_inside_its_interval() -> None:
+    times = np.array([2018.0, 2019.0, 2020.0, 2021.0, 2022.0])
+    p = CompoundGrowth().project(times, np.array([[100.0, 112.0, 119.0, 135.0, 141.0]]), np.array([2025.0]))
+    assert p.low[0] < p.value[0] < p.high[0]
+    # the centre is the fitted growth: the geometric mean of the fitted line, not a bound
+    logs = np.log([100.0, 112.0, 119.0, 135.0, 141.0])
+    slope, intercept = np.polyfit(times, logs, 1)
+    assert p.value[0] == pytest.approx(math.exp(intercept + slope * 2025.0))

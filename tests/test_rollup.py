@@ -409,3 +409,23 @@ def test_a_plugin_policy_sees_each_child_once_with_its_weight() -> None:
     ((first, second),) = seen
     assert isinstance(first[0], str) and first[0] != second[0]
     assert (first[1:], second[1:]) == ((Status.ACHIEVED, 0.5), (Status.OFF_TRACK, 2.0))
+
+
+def test_children_without_a_status_roll_up_without_numpy_warnings() -> None:
+    import warnings
+
+    from regionplan.evaluation.rollup import WeightedScore
+
+    # two children, three areas: none measured, one measured, both measured
+    na, on, off = (s.code for s in (Status.INSUFFICIENT_DATA, Status.ON_TRACK, Status.OFF_TRACK))
+    codes = np.array([[na, on, on], [na, na, off]], dtype=np.int8)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        status, score, coverage = WeightedScore().combine_many(codes, np.array([1.0, 1.0]))
+    assert [Status.from_code(int(c)) for c in status] == [
+        Status.INSUFFICIENT_DATA,
+        Status.ON_TRACK,
+        Status.OFF_TRACK,
+    ]
+    assert np.isnan(score[0]) and score[1] == pytest.approx(0.75) and score[2] == pytest.approx(0.375)
+    assert list(coverage) == pytest.approx([0.0, 0.5, 1.0])
