@@ -26,7 +26,14 @@ from regionplan.evaluation.evaluator import Evaluation
 from regionplan.plan.model import MunicipalityCode
 from regionplan.report.build import build_report
 from regionplan.report.map import MAP_FILLS, boundaries, boundary_codes, map_svg
-from regionplan.report.member import MAP_CREDIT, AreaFigure, MapView, default_map_target, member_groups
+from regionplan.report.member import (
+    MAP_CREDIT,
+    MAP_CREDITS,
+    AreaFigure,
+    MapView,
+    default_map_target,
+    member_groups,
+)
 from regionplan.report.renderers import RenderOptions
 from regionplan.report.renderers.html import HtmlRenderer
 from regionplan.report.renderers.markdown import MarkdownRenderer
@@ -162,7 +169,7 @@ def test_markdown_gives_the_map_as_a_table_with_a_note_and_the_credit(evaluation
         md = MarkdownRenderer().render(build_report(evaluation, lang=lang), RenderOptions(lang=lang))
         part = md[md.index(heading) :]
         part = part[: part.index("\n## ", 1)]
-        assert note in part and MAP_CREDIT in part
+        assert note in part and MAP_CREDITS[lang] in part
         assert all(f"| {m.name.get(lang)} |" in part for m in members)
         assert "<svg" not in md
 
@@ -264,3 +271,20 @@ def test_neighbours_are_cut_to_the_map_without_losing_area() -> None:
     ((cut,),) = _clip(((ring,),), (0.5, 3.0, -1.0, 3.0))
     assert abs(_area(cut)) == pytest.approx(2.5 * 1 + 0.5 * 2)  # foot 0.5..3 x 0..1, arm 0.5..1 x 1..3
     assert _clip(((ring,),), (5.0, 6.0, 5.0, 6.0)) == ()
+
+
+def test_the_report_command_draws_the_map_of_a_chosen_target_by_value(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from regionplan.cli import EXIT_USER, cli
+
+    example = Path(__file__).resolve().parent.parent / "examples" / "gardermoregionen"
+    base = ["report", str(example), "--offline", "--cache-dir", str(tmp_path), "--as-of", "2026-11-26"]
+    args = [*base, "--format", "md", "--lang", "en", "--map-target", "t-jobs-recover-pandemic-losses"]
+    result = CliRunner().invoke(cli, [*args, "--map-by", "value"])
+    assert result.exit_code == 0, result.output
+    part = result.output[result.output.index("## Map") :]
+    part = part[: part.index("\n## ", 1)]
+    assert "by latest value" in part and MAP_CREDITS["en"] in part and "Kartgrunnlag" not in part
+    wrong = CliRunner().invoke(cli, [*base, "--format", "md", "--map-target", "t-nowhere"])
+    assert wrong.exit_code == EXIT_USER and "t-nowhere" in wrong.output and "Traceback" not in wrong.output

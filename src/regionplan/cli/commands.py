@@ -216,6 +216,17 @@ def evaluate(
     "(the plan evaluated as of then, on the data published by then).",
 )
 @click.option("--lang", default="nb", help="Language of labels (nb or en).")
+@click.option(
+    "--map-target",
+    metavar="TARGET",
+    help="The target the map of the members shows (default: the main goal's first).",
+)
+@click.option(
+    "--map-by",
+    type=click.Choice(["status", "value"]),
+    default="status",
+    help="Colour the map by the target's status or its latest value.",
+)
 @_municipality
 @_offline
 @_cache
@@ -228,6 +239,8 @@ def report(
     as_of: str | None,
     since: str | None,
     lang: str,
+    map_target: str | None,
+    map_by: str,
     member: str | None,
     offline: bool,
     cache_dir: Path | None,
@@ -249,7 +262,16 @@ def report(
             )
         result, area = _evaluate_plan(path, day, member, offline, cache_dir, ext, compare=True)
         previous = _previous_report(since, result.as_of, path, member, offline, cache_dir, ext, lang)
-        out = render(result, fmt, lang=lang, area=area, extensions=ext, since=previous)
+        out = render(
+            result,
+            fmt,
+            lang=lang,
+            area=area,
+            extensions=ext,
+            since=previous,
+            map_target=map_target,
+            map_by=map_by,
+        )
         data = out.encode("utf-8") if isinstance(out, str) else out
         if output is None:
             sys.stdout.buffer.write(data)

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "MAP_CREDIT",
+    "MAP_CREDITS",
     "AreaFigure",
     "MapView",
     "MemberTarget",
@@ -38,7 +39,9 @@ __all__ = [
 ]
 
 #: The credit line of the bundled boundaries, shown under every map.
-MAP_CREDIT = "Kartgrunnlag: Kartverket, CC BY 4.0"
+#: The credit the map's boundaries ask for, by language (Kartverket's terms, CC BY 4.0).
+MAP_CREDITS = {"nb": "Kartgrunnlag: Kartverket, CC BY 4.0", "en": "Map data: Kartverket, CC BY 4.0"}
+MAP_CREDIT = MAP_CREDITS["nb"]
 
 
 @attrs.frozen
@@ -212,6 +215,6 @@ def map_view(
         by,
         word(key, lang).format(title=title),
         figures,
-        MAP_CREDIT,
+        MAP_CREDITS.get(lang, MAP_CREDITS["en"]),
         highlight,
     )

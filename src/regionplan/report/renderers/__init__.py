@@ -97,6 +97,8 @@ def render(
     options: RenderOptions | None = None,
     warnings: Any = (),
     since: Any = None,
+    map_target: str | None = None,
+    map_by: str = "status",
 ) -> str | bytes:
     """Render an evaluation in a registered format.
 
@@ -112,9 +114,12 @@ def render(
         warnings: plan-quality problems to list in the report.
         since: an earlier report (a :class:`~regionplan.report.model.Report` or its JSON data)
             to say what changed since, in a section of its own.
+        map_target, map_by: the target the map of the members shows, coloured by its
+            ``"status"`` or latest ``"value"`` (:func:`~regionplan.report.build.build_report`).
 
     Raises:
         RenderError: the format is unknown (with a did-you-mean) or the renderer failed.
+        EvaluationError: an unknown map target or ``map_by``.
     """
     from regionplan.defaults import default_extensions
     from regionplan.report.build import build_report
@@ -125,6 +130,14 @@ def render(
         raise RenderError(registry.unknown_message(format).replace("no renderer", "no output format"))
     opts = options or RenderOptions()
     opts = attrs.evolve(opts, lang=lang or opts.lang, area=area or opts.area)
-    report = build_report(evaluation, lang=opts.lang, area=opts.area, warnings=warnings, since=since)
+    report = build_report(
+        evaluation,
+        lang=opts.lang,
+        area=opts.area,
+        warnings=warnings,
+        since=since,
+        map_target=map_target,
+        map_by=map_by,
+    )
     out: str | bytes = ext.run_renderer(format, report, opts)  # a plugin's fault named, its result checked
     return out
