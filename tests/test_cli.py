@@ -367,3 +367,12 @@ def test_an_unexpected_error_says_it_is_internal(monkeypatch: pytest.MonkeyPatch
     result = CliRunner().invoke(cli, ["validate", str(EXAMPLE)])
     assert result.exit_code == 4
     assert "internal error (RuntimeError: boom)" in result.output and "--debug" in result.output
+
+
+@pytest.mark.parametrize("command", ["evaluate", "report", "history"])
+def test_a_language_without_words_is_refused_not_replaced_by_english(command: str, tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        cli, [command, str(EXAMPLE), "--offline", "--cache-dir", str(tmp_path), "--lang", "se"]
+    )
+    assert result.exit_code == 2  # usage: before any data is read
+    assert "'se' is not one of 'nb', 'en'" in result.output and "Traceback" not in result.output

@@ -168,7 +168,7 @@ def plugins(fmt: str) -> None:
 @click.argument("path", type=click.Path(path_type=Path))
 @_as_of
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
-@click.option("--lang", default="nb", help="Language of labels (nb or en).")
+@click.option("--lang", type=click.Choice(["nb", "en"]), default="nb", help="Language of the report's words.")
 @_municipality
 @_offline
 @_cache
@@ -215,7 +215,7 @@ def evaluate(
     help="Add what changed since an earlier report: its JSON (--format json), or a date "
     "(the plan evaluated as of then, on the data published by then).",
 )
-@click.option("--lang", default="nb", help="Language of labels (nb or en).")
+@click.option("--lang", type=click.Choice(["nb", "en"]), default="nb", help="Language of the report's words.")
 @click.option(
     "--map-target",
     metavar="TARGET",

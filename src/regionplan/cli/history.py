@@ -36,7 +36,7 @@ from regionplan.errors import RegionplanError
     default="text",
     show_default=True,
 )
-@click.option("--lang", default="nb", help="Language of labels (nb or en).")
+@click.option("--lang", type=click.Choice(["nb", "en"]), default="nb", help="Language of the table's words.")
 @click.option(
     "-o", "--output", type=click.Path(path_type=Path), help="File to write (default: standard output)."
 )
