@@ -270,7 +270,7 @@ def test_fallbacks_and_failures_are_told_in_the_readers_language(
     assert "SSB's API for table 11618 did not answer (offline)" in en
     # the metrics with no data say why, in Norwegian too
     assert "SSBs API for tabell 13470 svarte ikke (frakoblet)" in nb
-    assert "planens eget register kunne ikke levere data" in nb
+    assert "planens eget register har ingen verdier registrert ennå" in nb  # nothing yet: no failure
     for phrase in _english_failure_words():
         assert phrase not in nb, phrase
     for english in ("no cached response", "has no data", "records no values", "offline)", "local file"):
@@ -281,6 +281,7 @@ def test_failure_kinds_are_in_the_json(outputs: dict[tuple[str, str], str]) -> N
     data = json.loads(outputs["json", "nb"])
     rows = {t["id"]: t for t in _targets(data)}
     assert rows["t-new-enterprises-rise"]["missing_kinds"] == ["offline"]
+    assert rows["t-higher-education-offering-by-2030"]["missing_kinds"] == ["nothing_recorded"]
     assert rows["t-new-enterprises-rise"]["missing"] == ["SSBs API for tabell 08316 svarte ikke (frakoblet)"]
     origin = rows[BALANCE]["origin"]
     assert origin["fell_back"] is True

@@ -59,6 +59,8 @@ class FailureKind(enum.Enum):
     CORRUPT_CACHE = "corrupt_cache"
     #: The source answered, with no values.
     NO_ROWS = "no_rows"
+    #: a source the plan keeps itself (``inline``) that records nothing yet: no failure
+    NOTHING_RECORDED = "nothing_recorded"
     #: The file the query names does not exist.
     FILE_MISSING = "file_missing"
     #: The file the query names is no regular file (a folder, device, FIFO or socket, a link loop).
@@ -230,6 +232,9 @@ FAILURE_WORDS: dict[FailureKind, Label] = {
         }
     ),
     FailureKind.NO_ROWS: Label({"nb": "{source} ga ingen verdier", "en": "{source} returned no values"}),
+    FailureKind.NOTHING_RECORDED: Label(
+        {"nb": "{source} har ingen verdier registrert ennå", "en": "{source} records no values yet"}
+    ),
     FailureKind.FILE_MISSING: Label(
         {"nb": "filen {location} finnes ikke", "en": "the file {location} does not exist"}
     ),

@@ -213,7 +213,8 @@ class InlineSource(DataSource):
         entries = list(query["values"])
         if not entries:
             # A plan may define what it will count before anything has been counted.
-            raise DataSourceError("the plan records no values for it yet ('values' is empty)")
+            msg = "the plan records no values for it yet ('values' is empty)"
+            raise SourceFailed(msg, FailureKind.NOTHING_RECORDED)
         areas = [_area(e["area"]) if "area" in e else default_area for e in entries]
         periods = [_period_label(e["period"]) for e in entries]
         values = np.array([_number(e["value"]) for e in entries], dtype=float)
