@@ -12,10 +12,10 @@ stays fast.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from regionplan import defaults as _defaults
+from regionplan.defaults import lazy_attributes as _lazy_attributes
 from regionplan.markers import hookimpl
 
 __version__ = "0.1.0"
@@ -196,15 +196,4 @@ if TYPE_CHECKING:
     from regionplan.report.since import ReportChanges, compare_reports
 
 
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        msg = f"module 'regionplan' has no attribute {name!r}"
-        raise AttributeError(msg)
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_LAZY))
+__getattr__, __dir__ = _lazy_attributes(globals(), _LAZY)

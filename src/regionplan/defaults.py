@@ -11,9 +11,10 @@ lives, by name, before any stage runs. A program that wires the stages itself ma
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable
 from typing import Any
 
-__all__ = ["default_extensions", "provide", "resolve"]
+__all__ = ["default_extensions", "lazy_attributes", "provide", "resolve"]
 
 _PROVIDERS: dict[str, str] = {}
 
@@ -41,3 +42,25 @@ def resolve(name: str) -> Any:
 def default_extensions() -> Any:
     """The extensions of the default plugin manager (built once per process)."""
     return resolve("default_extensions")()
+
+
+def lazy_attributes(
+    namespace: dict[str, Any], names: dict[str, str]
+) -> tuple[Callable[[str], Any], Callable[[], list[str]]]:
+    """A package's ``__getattr__`` and ``__dir__`` that import each of ``names`` (name -> module)
+    on first use and keep it in ``namespace`` (the package's ``globals()``), so importing the
+    package stays cheap."""
+
+    def __getattr__(name: str) -> Any:
+        module = names.get(name)
+        if module is None:
+            msg = f"module {namespace['__name__']!r} has no attribute {name!r}"
+            raise AttributeError(msg)
+        value = getattr(importlib.import_module(module), name)
+        namespace[name] = value
+        return value
+
+    def __dir__() -> list[str]:
+        return sorted(set(namespace) | set(names))
+
+    return __getattr__, __dir__

@@ -9,8 +9,9 @@ rolled up the goal graph (:mod:`~regionplan.evaluation.rollup`) and explained in
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from regionplan.defaults import lazy_attributes as _lazy_attributes
 
 if TYPE_CHECKING:
     from regionplan.evaluation.evaluator import Evaluation, evaluate
@@ -29,15 +30,4 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        msg = f"module {__name__!r} has no attribute {name!r}"
-        raise AttributeError(msg)
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_LAZY))
+__getattr__, __dir__ = _lazy_attributes(globals(), _LAZY)
