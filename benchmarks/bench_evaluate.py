@@ -23,6 +23,8 @@ from _util import Row, fit_exponent, median_time, paired_times
 
 NAME = "evaluate_norway"
 GOAL_RATIO = 1.5
+#: evaluate and reading every result back (as arrays) against the numpy statuses
+READ_GOAL_RATIO = 3.0
 #: Baseline sensitivity judges a target again from each earlier base period in its window
 #: (three by default), so it may cost up to that many evaluations more, never more.
 SENSITIVITY_GOAL = 4.0
@@ -52,6 +54,16 @@ def compare(evaluation: Any, plan: Any, dataset: Any, baseline: dict[str, Any]) 
     return int(codes.size)
 
 
+def _arrays_agree(evaluation: Any, reference: Any) -> bool:
+    """The arrays say what the result objects say (status and reason of every pair)."""
+    for result in reference.targets:
+        arrays = evaluation.arrays[result.target.id]
+        i = evaluation.areas.index(result.area)
+        if int(arrays.status[i]) != result.status.code or str(arrays.reason[i]) != result.reason:
+            return False
+    return True
+
+
 def run(quick: bool) -> dict[str, Any]:
     from regionplan.evaluation.evaluator import evaluate
 
@@ -77,8 +89,22 @@ def run(quick: bool) -> dict[str, Any]:
         evaluation.to_frame()
         return evaluation
 
+    def run_lib_arrays(ds: Any = dataset, the_plan: Any = plan) -> Any:
+        # every result as arrays: each target's statuses, reasons, values, goals and paths in
+        # every area, and each element's rolled-up status, score and coverage
+        evaluation = run_lib(ds, the_plan)
+        arrays = evaluation.arrays
+        read = sum(int(a.status.sum()) for a in arrays.values())
+        rolled = evaluation.rolled
+        read += sum(int(rolled.codes[e].sum()) + int(rolled.coverage[e].size) for e in rolled.order)
+        return evaluation, read
+
     # taken in turn, each the mean of several calls: a few milliseconds each, on shared cores
     lib, base = paired_times(run_lib, run_numpy, 5 if quick else 15, number=5)
+    as_arrays, base_for_arrays = paired_times(run_lib_arrays, run_numpy, 5 if quick else 15, number=5)
+    arrays_ratio = as_arrays.wall / base_for_arrays.wall
+    arrays_cpu_ratio = as_arrays.cpu / base_for_arrays.cpu
+    arrays_agree = _arrays_agree(as_arrays.result[0], lib.result)
     read = median_time(run_lib_read, 3 if quick else 7, warmup=1)
     compared = compare(lib.result, plan, dataset, base.result)
     ratio = lib.wall / base.wall
@@ -101,6 +127,18 @@ def run(quick: bool) -> dict[str, Any]:
             note=f"statuses identical for all {compared:,} (target, municipality) pairs; baseline sensitivity off",
             cpu=lib.cpu,
             baseline_cpu=base.cpu,
+        ),
+        Row(
+            "… the same evaluate, every result read back as arrays (arrays, rolled)",
+            as_arrays.wall,
+            "s",
+            baseline=base_for_arrays.wall,
+            baseline_name="hand-written numpy",
+            goal=f"≤ {READ_GOAL_RATIO:g}× numpy",
+            ok=arrays_ratio <= READ_GOAL_RATIO and arrays_cpu_ratio <= READ_GOAL_RATIO and arrays_agree,
+            note="targets' statuses, reasons, latest values, goals and paths, and every goal's status, per area",
+            cpu=as_arrays.cpu,
+            baseline_cpu=base_for_arrays.cpu,
         ),
         Row(
             "… the same evaluate, results read back (to_frame)",

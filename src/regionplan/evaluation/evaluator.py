@@ -32,6 +32,7 @@ import numpy as np
 from regionplan.data.comparators import fetch_comparators
 from regionplan.data.dataset import DataSet, build_dataset, fetch_data
 from regionplan.data.frames import member_series
+from regionplan.data.series import Series
 from regionplan.data.sources import SourceContext
 from regionplan.errors import EvaluationError
 from regionplan.evaluation import contracts
@@ -338,9 +339,12 @@ def evaluate(
     batches: list[TargetBatch] = []
     sensitivity: dict[str, SensitivityBatch | None] = {}
     as_of_time = Period.instant(day).time
+    published: dict[tuple[str, str | None], Series] = {}  # each metric's figures, read once
     for target in plan.targets:
         metric = metrics[target.metric]
-        rows = build_rows(plan, target, metric, dataset, areas, day, metrics.get(target.other or ""))
+        rows = build_rows(
+            plan, target, metric, dataset, areas, day, metrics.get(target.other or ""), published
+        )
         try:
             policy = ext.status_policies.get(target.policy)
             projector = ext.projections.get(target.projection)
@@ -359,7 +363,7 @@ def evaluate(
             metric,
             rows,
             judgement,
-            rows_for=functools.partial(_rows_for, plan, metric, dataset, areas, day, other),
+            rows_for=functools.partial(_rows_for, plan, metric, dataset, areas, day, other, published),
             judge=functools.partial(_judge_rows, policy, projector, metric, as_of_time),
         )
     rolled = _roll_up(graph, len(areas), batches, ext, rollup)
@@ -395,9 +399,10 @@ def _rows_for(
     areas: Sequence[str],
     day: dt.date,
     other: Metric | None,
+    published: dict[tuple[str, str | None], Series],
     target: Target,
 ) -> Rows:
-    return build_rows(plan, target, metric, dataset, areas, day, other)
+    return build_rows(plan, target, metric, dataset, areas, day, other, published)
 
 
 def _judge_rows(

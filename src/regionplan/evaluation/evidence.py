@@ -88,6 +88,30 @@ def _available(series: Series, as_of: dt.date, lag_months: int) -> Series:
     return attrs.evolve(series, periods=periods, values=series.values[:, keep].copy())
 
 
+def _published(
+    data: DataSet,
+    metric: Metric,
+    area: str | None,
+    areas: Sequence[str],
+    as_of: dt.date,
+    memo: dict[tuple[str, str | None], Series] | None,
+) -> Series:
+    """What was published by ``as_of`` of the metric in each area (of one member in every row
+    when ``area`` is given); kept in ``memo`` when one is passed (its arrays are not to be changed)."""
+    key = (metric.id, area)
+    if memo is not None and key in memo:
+        return memo[key]
+    md = data[metric.id]
+    series = _available(
+        md.regions.select_areas(areas) if not area else md.members.select_areas([area] * len(areas)),
+        as_of,
+        metric.publication_lag_months,
+    )
+    if memo is not None:
+        memo[key] = series
+    return series
+
+
 def _add_months(day: dt.date, months: int) -> dt.date:
     m = day.month - 1 + months
     return (
@@ -180,21 +204,21 @@ def build_rows(
     areas: Sequence[str],
     as_of: dt.date,
     other: Metric | None,
+    memo: dict[tuple[str, str | None], Series] | None = None,
 ) -> Rows:
+    """A target's rows: its metric's published values in each area, baseline, goal and deadline.
+
+    ``memo`` (one per evaluation: the same areas and date) keeps each metric's published
+    values for the next target of the same metric; every call still gets arrays of its own.
+    """
     md = data[metric.id]
-    series = _available(
-        md.regions.select_areas(areas)
-        if not target.area
-        else md.members.select_areas([target.area] * len(areas)),
-        as_of,
-        metric.publication_lag_months,
-    )
+    series = _published(data, metric, target.area, areas, as_of, memo)
     n = len(areas)
     missing = tuple(md.reasons)
     deadline_period = _time_of(target.deadline, metric) or metric.period.read(str(plan.meta.period_end))
     deadline_label = target.deadline
     facts: dict[str, np.ndarray] = {}
-    values = series.values
+    values = series.values.copy() if memo is not None else series.values
     periods = series.periods
     times = _times(series)
     base_col = (
@@ -248,7 +272,7 @@ def build_rows(
         base_value = np.where(loss, shock_value, base_value)
     elif kind is TargetKind.GROWTH_VS:
         assert other is not None
-        values, periods, times, undefined = _growth_gap(series, data, other, areas, as_of, base_col, target)
+        values, periods, times, undefined = _growth_gap(series, data, other, areas, as_of, base_col, memo)
         base_value = np.full(n, np.nan)
         if base_col is not None:
             observed = np.isfinite(values[:, base_col]) | (undefined != "")
@@ -314,7 +338,7 @@ def _growth_gap(
     areas: Sequence[str],
     as_of: dt.date,
     base_col: int | None,
-    target: Target,
+    memo: dict[tuple[str, str | None], Series] | None,
 ) -> tuple[np.ndarray, tuple[Period, ...], np.ndarray, np.ndarray]:
     """Growth of the metric minus growth of ``other`` since the baseline, in percentage points.
 
@@ -322,7 +346,7 @@ def _growth_gap(
     Where either baseline value is zero, growth is undefined: the gap is ``NaN`` and the
     last array says ``zero_baseline`` there.
     """
-    o = _available(data[other.id].regions.select_areas(areas), as_of, other.publication_lag_months)
+    o = _published(data, other, None, areas, as_of, memo)
     n = len(areas)
     undefined = np.full(n, "", dtype=object)
     if base_col is None or not o.periods:

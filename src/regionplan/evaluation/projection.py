@@ -95,9 +95,28 @@ def student_t_quantile(p: float, df: np.ndarray) -> np.ndarray:
     """
     out = np.full(df.shape, np.nan)
     ok = df >= 1
-    for value in np.unique(df[ok]):
-        out[df == value] = _t_quantile(p, int(value))
+    if ok.any():
+        known = df[ok].astype(np.int64)
+        most = int(known.max())
+        if most <= _TABLE_UP_TO:  # the usual case: a few dozen yearly or quarterly points
+            out[ok] = _t_table(p, most)[known]
+        else:
+            for value in np.unique(known):
+                out[df == value] = _t_quantile(p, int(value))
     return out
+
+
+#: Quantiles for up to this many degrees of freedom are kept as a table (each costs a
+#: bisection whose steps grow with the degrees of freedom).
+_TABLE_UP_TO = 64
+
+
+@functools.lru_cache(maxsize=64)
+def _t_table(p: float, most: int) -> np.ndarray:
+    """The ``p`` quantiles for 0 (``NaN``) to ``most`` degrees of freedom, read-only."""
+    table = np.array([np.nan] + [_t_quantile(p, k) for k in range(1, most + 1)])
+    table.setflags(write=False)
+    return table
 
 
 @attrs.frozen(eq=False)
@@ -173,23 +192,37 @@ def _ols(times: np.ndarray, values: np.ndarray, at: np.ndarray, confidence: floa
     The interval is the classical prediction interval of a new observation at ``at``:
     residual variance on n − 2 degrees of freedom, Student's t quantile on the same.
     """
-    mask = ~np.isnan(values)
-    n = mask.sum(axis=1).astype(float)
-    t = np.broadcast_to(times, values.shape)
-    tz = np.where(mask, t, 0.0)
-    yz = np.where(mask, values, 0.0)
+    return _ols_down(times, _down(values), at, confidence)
+
+
+def _down(values: np.ndarray) -> np.ndarray:
+    """Rows as columns, contiguous: numpy reduces many short rows several times slower
+    than the same numbers down columns."""
+    return np.ascontiguousarray(values.T)
+
+
+def _times_down(times: np.ndarray) -> np.ndarray:
+    """The times to go with :func:`_down` values: one axis for all rows, or one per row."""
+    return times[:, None] if times.ndim == 1 else _down(times)
+
+
+def _ols_down(times: np.ndarray, y: np.ndarray, at: np.ndarray, confidence: float) -> tuple[np.ndarray, ...]:
+    """:func:`_ols` of the transposed values ``y`` (shape ``(T, rows)``)."""
+    mask = ~np.isnan(y)
+    n = np.count_nonzero(mask, axis=0).astype(float)
+    t = _times_down(times)
     with np.errstate(invalid="ignore", divide="ignore"):
-        t_mean = tz.sum(axis=1) / n
-        y_mean = yz.sum(axis=1) / n
-        dt = np.where(mask, t - t_mean[:, None], 0.0)
-        dy = np.where(mask, values - y_mean[:, None], 0.0)
-        sxx = (dt * dt).sum(axis=1)
-        slope = np.where(sxx > 0, (dt * dy).sum(axis=1) / np.where(sxx > 0, sxx, 1.0), np.nan)
+        t_mean = np.where(mask, t, 0.0).sum(axis=0) / n
+        y_mean = np.where(mask, y, 0.0).sum(axis=0) / n
+        dt = np.where(mask, t - t_mean, 0.0)
+        dy = np.where(mask, y - y_mean, 0.0)
+        sxx = (dt * dt).sum(axis=0)
+        slope = np.where(sxx > 0, (dt * dy).sum(axis=0) / np.where(sxx > 0, sxx, 1.0), np.nan)
         intercept = y_mean - slope * t_mean
         pred = intercept + slope * at
-        resid = np.where(mask, values - (intercept[:, None] + slope[:, None] * t), 0.0)
+        resid = np.where(mask, y - (intercept + slope * t), 0.0)
         df = n - 2
-        s2 = np.where(df > 0, (resid * resid).sum(axis=1) / np.where(df > 0, df, 1.0), np.nan)
+        s2 = np.where(df > 0, (resid * resid).sum(axis=0) / np.where(df > 0, df, 1.0), np.nan)
         se = np.sqrt(s2 * (1.0 + 1.0 / n + (at - t_mean) ** 2 / sxx))
     q = student_t_quantile(0.5 + confidence / 2.0, df)
     half = q * se
@@ -200,20 +233,16 @@ def _ols(times: np.ndarray, values: np.ndarray, at: np.ndarray, confidence: floa
 
 def _span(times: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The time of each row's first and last observation (``NaN`` for an empty row)."""
-    t = np.broadcast_to(times, values.shape)
-    seen = ~np.isnan(values)
-    with np.errstate(invalid="ignore"):
-        first = _across_columns(np.minimum, np.where(seen, t, np.inf), np.inf)
-        last = _across_columns(np.maximum, np.where(seen, t, -np.inf), -np.inf)
+    return _span_down(times, _down(values))
+
+
+def _span_down(times: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_span` of the transposed values ``y`` (shape ``(T, rows)``)."""
+    seen = ~np.isnan(y)
+    t = _times_down(times)
+    first = np.where(seen, t, np.inf).min(axis=0, initial=np.inf)
+    last = np.where(seen, t, -np.inf).max(axis=0, initial=-np.inf)
     return np.where(np.isfinite(first), first, np.nan), np.where(np.isfinite(last), last, np.nan)
-
-
-def _across_columns(ufunc: np.ufunc, rows: np.ndarray, initial: float) -> np.ndarray:
-    """``ufunc`` reduced along each row, by reducing the transposed copy down its columns:
-    the same result (a minimum or maximum does not depend on order), without numpy's
-    slow reduction along many short rows."""
-    out: np.ndarray = ufunc.reduce(np.ascontiguousarray(rows.T), axis=0, initial=initial)
-    return out
 
 
 class LinearTrend(Projector):
@@ -228,8 +257,9 @@ class LinearTrend(Projector):
         at: np.ndarray,
         confidence: float = DEFAULT_CONFIDENCE,
     ) -> Projection:
-        pred, low, high, slope, n = _ols(times, values, at, confidence)
-        first, last = _span(times, values)
+        down = _down(values)
+        pred, low, high, slope, n = _ols_down(times, down, at, confidence)
+        first, last = _span_down(times, down)
         return Projection(self.name, pred, low, high, slope, n, confidence, first, last)
 
 
@@ -250,11 +280,12 @@ class CompoundGrowth(Projector):
         bad = np.any(values <= 0, axis=1)
         with np.errstate(divide="ignore", invalid="ignore"):
             logs = np.log(positive)
-        pred, low, high, slope, n = _ols(times, logs, at, confidence)
+        down = _down(logs)
+        pred, low, high, slope, n = _ols_down(times, down, at, confidence)
         with np.errstate(over="ignore"):
             out = [np.where(bad, np.nan, np.exp(a)) for a in (pred, low, high)]
             rate = np.where(bad, np.nan, np.expm1(slope))
-        first, last = _span(times, logs)
+        first, last = _span_down(times, down)
         return Projection(self.name, out[0], out[1], out[2], rate, n, confidence, first, last)
 
 

@@ -68,6 +68,8 @@ CAVEATS: dict[str, Label] = {
     "mixed": Label({"en": "the measured parts disagree", "nb": "de målte delene spriker"}),
 }
 
+_MEASURED_CODES = np.array([s.code for s in MEASURED], dtype=np.int8)[:, None, None]
+
 #: Less than this share of weight measured is "partly measured".
 PARTLY_MEASURED_BELOW = 0.5
 
@@ -124,9 +126,9 @@ def describe_many(codes: np.ndarray, weights: np.ndarray) -> MixArrays:
     codes = np.asarray(codes)
     weights = np.asarray(weights, dtype=float)
     total = float(weights.sum())
-    is_status = [codes == s.code for s in MEASURED]  # each (children, areas)
-    counts = np.stack([m.sum(axis=0) for m in is_status]).astype(np.int64).reshape(len(MEASURED), -1)
-    weight = np.stack([weights @ m for m in is_status]).reshape(len(MEASURED), -1)
+    is_status = codes[None, :, :] == _MEASURED_CODES  # (statuses, children, areas)
+    counts = is_status.sum(axis=1, dtype=np.int64).reshape(len(MEASURED), -1)
+    weight = (weights @ is_status).reshape(len(MEASURED), -1)
     shares = weight / total if total > 0 else np.zeros_like(weight)
     coverage = weight.sum(axis=0) / total if total > 0 else np.zeros(codes.shape[1])
     measured = counts.sum(axis=0)
@@ -262,14 +264,14 @@ class WeightedScore(RollupPolicy):
             score = np.where(
                 weight > 0, (np.where(voting, points, 0.0) * weights[:, None]).sum(axis=0) / weight, np.nan
             )
+            on_track = score >= ON_TRACK_SCORE - _EPS  # NaN (no vote) is not on track
         all_achieved = np.all(~voting | (codes == ACHIEVED), axis=0)
-        on_track = np.nan_to_num(score, nan=-1.0) >= ON_TRACK_SCORE - _EPS
         status = np.where(all_achieved, ACHIEVED, np.where(on_track, ON_TRACK, OFF_TRACK)).astype(np.int8)
         best = np.where(voting, codes, -1).max(axis=0, initial=-1)
         worst = np.where(voting, codes, 99).min(axis=0, initial=99)
         status = np.clip(status, worst, best).astype(np.int8)
         status[weight <= 0] = INSUFFICIENT
-        return status, np.where(weight > 0, score, np.nan), describe_many(codes, weights).coverage
+        return status, np.where(weight > 0, score, np.nan), _coverage(weight, weights)
 
 
 _SCORE_OF_CODE = np.array([np.nan, 0.0, 0.75, 1.0])  # indexed by Status.code
@@ -281,6 +283,12 @@ def _votes(codes: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndarr
     voting = codes > INSUFFICIENT
     weight = (voting * weights[:, None]).sum(axis=0) if codes.size else np.zeros(codes.shape[1])
     return voting, weight
+
+
+def _coverage(voting_weight: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """The share of the children's weight that votes (has a status), per area."""
+    total = float(weights.sum())
+    return voting_weight / total if total > 0 else np.zeros_like(voting_weight)
 
 
 class WorstChild(RollupPolicy):
@@ -299,7 +307,7 @@ class WorstChild(RollupPolicy):
         voting, weight = _votes(codes, weights)
         worst = np.where(voting, codes, 99).min(axis=0, initial=99)
         status = np.where(weight > 0, worst, INSUFFICIENT).astype(np.int8)
-        return status, _SCORE_OF_CODE[status], describe_many(codes, weights).coverage
+        return status, _SCORE_OF_CODE[status], _coverage(weight, weights)
 
 
 @hookimpl

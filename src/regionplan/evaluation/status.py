@@ -321,27 +321,50 @@ class Evidence:
         default=attrs.Factory(lambda self: np.full(self.values.shape[0], "", dtype=object), takes_self=True)
     )
 
+    # What every policy asks first, worked out once per evidence (a policy, its projection
+    # and its progress each read them); callers get copies, so the evidence stays as built.
+    _since: np.ndarray | None = attrs.field(init=False, default=None, repr=False)
+    _latest: tuple[np.ndarray, np.ndarray, np.ndarray] | None = attrs.field(
+        init=False, default=None, repr=False
+    )
+
     @property
     def n(self) -> int:
         return int(self.values.shape[0])
 
     def since_base(self) -> np.ndarray:
         """Values from the baseline on (earlier cells ``NaN``)."""
-        return np.where(self.times[None, :] >= self.base_time[:, None] - 1e-9, self.values, np.nan)
+        if self._since is None:
+            since = np.where(self.times[None, :] >= self.base_time[:, None] - 1e-9, self.values, np.nan)
+            object.__setattr__(self, "_since", since)
+        assert self._since is not None
+        return self._since.copy()
 
     def latest(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Latest time, latest value and the count of observations from the baseline on."""
-        v = self.since_base()
-        if v.shape[1] == 0:
-            nan = np.full(v.shape[0], np.nan)
-            return nan, nan.copy(), np.zeros(v.shape[0], dtype=np.int64)
-        mask = ~np.isnan(v)
-        count = mask.sum(axis=1)
-        idx = np.where(count > 0, v.shape[1] - 1 - np.argmax(mask[:, ::-1], axis=1), 0)
-        rows = np.arange(v.shape[0])
-        t = np.where(count > 0, self.times[idx] if self.times.size else np.nan, np.nan)
-        val = np.where(count > 0, v[rows, idx] if v.size else np.nan, np.nan)
-        return t, val, count
+        if self._latest is None:
+            object.__setattr__(self, "_latest", _latest_of(self.times, self.since_base()))
+        assert self._latest is not None
+        t, val, count = self._latest
+        return t.copy(), val.copy(), count.copy()
+
+
+def _latest_of(times: np.ndarray, v: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Latest time, latest value and count of observations of each row of ``v``."""
+    n, columns = v.shape
+    if columns == 0:
+        nan = np.full(n, np.nan)
+        return nan, nan.copy(), np.zeros(n, dtype=np.int64)
+    # down the columns of the transposed copy: numpy reduces many short rows slowly
+    down = np.ascontiguousarray(v.T)
+    seen = ~np.isnan(down)
+    count = np.count_nonzero(seen, axis=0).astype(np.int64)
+    last = np.where(seen, np.arange(columns)[:, None], -1).max(axis=0)
+    has = last >= 0
+    col = np.maximum(last, 0)
+    t = np.where(has, times[col], np.nan)
+    val = np.where(has, down[col, np.arange(n)], np.nan)
+    return t, val, count
 
 
 @attrs.frozen(eq=False)
