@@ -252,6 +252,101 @@ def test_the_table_in_each_format_and_language(example_history: History) -> None
     assert len(lines) == 1 + len(h.rows) * len(APRIL_30)
 
 
+def _april_30(example_history: History) -> History:
+    return attrs.evolve(
+        example_history,
+        dates=APRIL_30,
+        rows=tuple(
+            attrs.evolve(r, cells=tuple(c for c in r.cells if c.as_of in APRIL_30))
+            for r in example_history.rows
+        ),
+    )
+
+
+STALE_NB = "Nyere tall mangler: tallene etter 2022K4 var ventet publisert innen 1. januar 2025."
+STALE_EN = "Newer figures missing: the figures after 2022Q4 were due by 1 January 2025."
+
+
+def test_a_cell_past_the_next_publication_without_newer_figures_says_they_are_missing(
+    example_history: History,
+) -> None:
+    # jobs, 4th quarter, 12 months' lag: 2022Q4 counts from 2024-01-01, 2023Q4 was due 2025-01-01
+    (row,) = [r for r in example_history.rows if r.id == RECOVERY]
+    cells = {c.as_of: c for c in row.cells}
+    before, after = cells[dt.date(2024, 4, 30)], cells[dt.date(2025, 4, 30)]
+    assert (before.latest_period, before.stale, before.next_expected) == (
+        "2022Q4",
+        False,
+        dt.date(2025, 1, 1),
+    )
+    assert (after.latest_period, after.stale, after.next_expected) == ("2022Q4", True, dt.date(2025, 1, 1))
+    assert after.stale_note.get("nb") == STALE_NB and after.stale_note.get("en") == STALE_EN
+    assert before.stale_note.get("nb") == ""
+    h = _april_30(example_history)
+    nb, en = render_history(h, "text", "nb"), render_history(h, "text", "en")
+    for text, note, period in ((nb, STALE_NB, "2022K4"), (en, STALE_EN, "2022Q4")):
+        # the note is numbered under the table, and its number stands by the latest period
+        (mark,) = [line.split(" ")[0] for line in text.splitlines() if line.endswith(f" {note}")]
+        assert f"{period} {mark}" in text
+    md = render_history(h, "markdown", "en")
+    assert f". {STALE_EN}" in md
+    shown = json.loads(render_history(h, "json", "nb"))
+    (jrow,) = [r for r in shown["rows"] if r["id"] == RECOVERY]
+    assert [(c["as_of"], c["stale"], c["stale_note"]) for c in jrow["cells"]][-2:] == [
+        ("2024-04-30", False, None),
+        ("2025-04-30", True, STALE_NB),
+    ]
+    assert jrow["cells"][-1]["next_expected"] == "2025-01-01"
+    rows = [r for r in csv.DictReader(io.StringIO(render_history(h, "csv", "nb"))) if r["id"] == RECOVERY]
+    assert [(r["dato"], r["neste_ventet"], r["nyere_tall_mangler"]) for r in rows][-2:] == [
+        ("2024-04-30", "2025-01-01", ""),
+        ("2025-04-30", "2025-01-01", STALE_NB),
+    ]
+    en_rows = csv.DictReader(io.StringIO(render_history(h, "csv", "en")))
+    assert [r["newer_figures_missing"] for r in en_rows if r["id"] == RECOVERY][-1] == STALE_EN
+
+
+def test_the_csv_for_excel_in_norwegian_has_semicolons_decimal_commas_and_a_bom(
+    example_history: History,
+) -> None:
+    h = _april_30(example_history)
+    plain = render_history(h, "csv", "nb")
+    excel = render_history(h, "csv", "nb", "excel-nb")
+    assert not plain.startswith("\ufeff") and excel.startswith("\ufeff")
+    plain_rows = list(csv.DictReader(io.StringIO(plain)))
+    excel_rows = list(csv.DictReader(io.StringIO(excel[1:]), delimiter=";"))
+    assert [r.keys() for r in excel_rows] == [r.keys() for r in plain_rows]
+    numbers = {"siste_verdi", "dekning"}
+    for p_row, e_row in zip(plain_rows, excel_rows, strict=True):
+        assert {k: v for k, v in e_row.items() if k not in numbers} == {
+            k: v for k, v in p_row.items() if k not in numbers
+        }
+        for key in numbers:
+            assert e_row[key] == p_row[key].replace(".", ",")
+    # the balance of jobs and population is a share with decimals: it has a comma there
+    balance = [r["siste_verdi"] for r in excel_rows if r["id"] == "t-main-jobs-keep-pace-with-population"]
+    plain_balance = [
+        r["siste_verdi"] for r in plain_rows if r["id"] == "t-main-jobs-keep-pace-with-population"
+    ]
+    assert sum("," in v for v in balance) == sum("." in v for v in plain_balance) >= 3
+    assert not any("." in v for v in balance)
+    assert "," not in plain_rows[0]["dekning"] and any("," in r["dekning"] for r in excel_rows)
+    with pytest.raises(ValueError, match="unknown CSV dialect 'excel'"):
+        render_history(h, "csv", "nb", "excel")
+
+
+def test_the_command_writes_the_excel_csv_only_when_asked_and_only_for_csv(tmp_path: Path) -> None:
+    args = ["history", str(EXAMPLE), "--dates", "2025-04-30", "--cache-dir", str(tmp_path)]
+    plain = CliRunner().invoke(cli, [*args, "--format", "csv"])
+    excel = CliRunner().invoke(cli, [*args, "--format", "csv", "--csv-dialect", "excel-nb"])
+    assert plain.exit_code == excel.exit_code == 0, plain.output + excel.output
+    assert plain.output.startswith("id,type,tittel,dato,")
+    assert excel.output.startswith("\ufeffid;type;tittel;dato;")
+    refused = CliRunner().invoke(cli, [*args, "--csv-dialect", "excel-nb"])
+    assert refused.exit_code == EXIT_USER and "Traceback" not in refused.output
+    assert "error: --csv-dialect excel-nb is for --format csv, not --format text" in refused.output
+
+
 def test_plan_text_is_escaped(example_history: History) -> None:
     plan = example_history.plan
     hostile = attrs.evolve(plan, meta=attrs.evolve(plan.meta, title=Label({"nb": "<b>a|b</b>"})))

@@ -12,9 +12,9 @@ import pytest
 from click.testing import CliRunner, Result
 
 import regionplan
-from regionplan.cli import EXIT_PLAN, EXIT_USER, cli, gitplans
+from regionplan.cli import EXIT_INTERNAL, EXIT_PLAN, EXIT_USAGE, EXIT_USER, cli, gitplans
 from regionplan.cli.gitplans import plan_path, split_spec
-from regionplan.cli.revisions import render_text
+from regionplan.cli.revisions import EXIT_DIFFERENT, render_text
 from regionplan.plan.files import load_plan
 from regionplan.plan.model import (
     Contribution,
@@ -174,12 +174,27 @@ def test_reformatting_and_moving_between_files_is_no_change(tmp_path: Path) -> N
     assert "Ingen endringer." in out.stdout
 
 
-def test_exit_code_flag_gives_1_when_the_plans_differ(tmp_path: Path) -> None:
+def test_exit_code_flag_gives_5_when_the_plans_differ(tmp_path: Path) -> None:
     folder = _copy(tmp_path)
     _revise(folder)
     assert _invoke(str(EXAMPLE), str(folder)).exit_code == 0
-    assert _invoke(str(EXAMPLE), str(folder), "--exit-code").exit_code == 1
+    assert _invoke(str(EXAMPLE), str(folder), "--exit-code").exit_code == 5
     assert _invoke(str(EXAMPLE), str(EXAMPLE), "--exit-code").exit_code == 0
+
+
+def test_differences_and_a_plan_with_errors_have_distinct_exit_codes(tmp_path: Path) -> None:
+    folder = _copy(tmp_path)
+    _edit(
+        folder / "targets.yaml",
+        "    metric: jobs\n    kind: recovery",
+        "    metric: nope\n    kind: recovery",
+    )
+    broken = _invoke(str(EXAMPLE), str(folder), "--exit-code")
+    assert broken.exit_code == EXIT_PLAN == 1
+    revised = _copy(tmp_path, "revised")
+    _revise(revised)
+    assert _invoke(str(EXAMPLE), str(revised), "--exit-code").exit_code == EXIT_DIFFERENT == 5
+    assert EXIT_DIFFERENT not in {EXIT_PLAN, EXIT_USAGE, EXIT_USER, EXIT_INTERNAL}
 
 
 def test_output_file(tmp_path: Path) -> None:

@@ -410,7 +410,13 @@ def test_cli_since_a_saved_report_and_since_a_date_say_the_same(tmp_path: Path, 
     [
         ("2027-01-01", "--since 2027-01-01 is not before the evaluation date 2026-11-26"),
         ("2022-02-30", "--since '2022-02-30' is not a date"),
-        ("missing.json", "No such file or directory"),
+        ("missing.json", "missing.json does not exist"),
+        ("", "--since is empty: name an earlier report's JSON (--format json) or a date YYYY-MM-DD"),
+        (
+            "1999-01-01",
+            "--since 1999-01-01 is before the plan's start (2021-01-01): give a date from 2021-01-01 on",
+        ),
+        (".", ". is a folder, not a file"),
         ("2022-4-30", "--since '2022-4-30' is neither a file nor a date (write YYYY-MM-DD)"),
         ("30.04.2022", "--since '30.04.2022' is neither a file nor a date"),
     ],
@@ -423,7 +429,7 @@ def test_cli_refuses_a_bad_since_without_a_traceback(since: str, message: str, c
 
 
 def test_cli_refuses_a_report_of_another_version(
-    tmp_path: Path, cache: Path, earlier_json: dict[str, Any]
+    tmp_path: Path, cache: Path, earlier_json: dict[str, Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     old = tmp_path / "old.json"
     old.write_text(json.dumps(earlier_json | {"schema_version": 0}), "utf-8")
@@ -434,6 +440,13 @@ def test_cli_refuses_a_report_of_another_version(
     assert result.exit_code == 3 and "version 0" in result.output and "Traceback" not in result.output
     result = CliRunner().invoke(cli, [*args, str(not_json)])
     assert result.exit_code == 3 and "is not a report's JSON" in result.output
+    monkeypatch.setenv("REGIONPLAN_MAX_DATA_FILE_MB", "0.001")  # 1,000 bytes
+    large = tmp_path / "large.json"
+    large.write_text(json.dumps(earlier_json), "utf-8")
+    result = CliRunner().invoke(cli, [*args, str(large)])
+    assert result.exit_code == 3 and "Traceback" not in result.output
+    assert f"{large} is {large.stat().st_size / 1e6:,.1f} MB, more than the 0.001 MB" in result.output
+    monkeypatch.delenv("REGIONPLAN_MAX_DATA_FILE_MB")
     nested = tmp_path / "nested.json"
     nested.write_text("[" * 100_000 + "]" * 100_000, "utf-8")
     result = CliRunner().invoke(cli, [*args, str(nested)])

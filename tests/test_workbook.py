@@ -183,6 +183,43 @@ def test_bad_cells_are_named_by_sheet_row_and_column_and_nothing_is_written(
     assert _texts(plan_dir) == before
 
 
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("1.000", "value '1.000' could be read two ways, as 1000 or as 1,0: write 1000 or 1 000 for the one, 1,0 for the other, or type the number as a number"),
+        ("12,500", "value '12,500' could be read two ways, as 12500 or as 12,5: write 12500 or 12 500 for the one, 12,5 for the other, or type the number as a number"),
+        ("1.000.000", "value '1.000.000' has more than one point or comma: separate thousands with spaces only and write one decimal sign (1 000 000 or 1 000,5), or type the number as a number"),
+        ("1.000,5", "value '1.000,5' has more than one point or comma: separate thousands with spaces only and write one decimal sign (1 000 000 or 1 000,5), or type the number as a number"),
+    ],
+)  # fmt: skip
+def test_a_number_as_text_with_a_thousands_separator_is_refused_not_guessed(
+    plan_dir: Path, tmp_path: Path, text: str, message: str
+) -> None:
+    before = _texts(plan_dir)
+    book = _export(plan_dir)
+    targets = book["targets"]
+    row = _row(targets, MILESTONE)
+    targets.cell(row, 5).value = text
+    with pytest.raises(WorkbookError) as caught:
+        import_workbook(plan_dir, _save(book, tmp_path / "grouped.xlsx"))
+    assert [str(p) for p in caught.value.problems] == [f"targets!E{row}: {message}"]
+    assert _texts(plan_dir) == before
+
+
+@pytest.mark.parametrize(
+    ("text", "value"), [("1 000", 1000), ("1\u00a0000", 1000), ("2,5", 2.5), ("2.5", 2.5), ("0,125", 0.125)]
+)
+def test_a_number_as_text_that_reads_one_way_only_is_taken(
+    plan_dir: Path, tmp_path: Path, text: str, value: float
+) -> None:
+    book = _export(plan_dir)
+    targets = book["targets"]
+    targets.cell(_row(targets, MILESTONE), 5).value = text
+    import_workbook(plan_dir, _save(book, tmp_path / "plain.xlsx"))
+    milestone = next(t for t in regionplan.load_plan(plan_dir).targets if t.id == MILESTONE)
+    assert milestone.value == value
+
+
 def test_changes_that_make_the_plan_invalid_leave_the_files_as_they_were(
     plan_dir: Path, tmp_path: Path
 ) -> None:
@@ -329,6 +366,37 @@ def test_a_workbook_exported_from_another_plan_is_refused(plan_dir: Path, tmp_pa
     assert _texts(plan_dir) == before
     del book["about"]  # a workbook without its about sheet is still read
     assert import_workbook(plan_dir, _save(book, tmp_path / "bare.xlsx"), dry_run=True).files
+
+
+def _about(path: Path) -> list[str]:
+    return [row[0] for row in openpyxl.load_workbook(path)["about"].iter_rows(values_only=True)]
+
+
+def test_the_about_sheet_is_in_the_plans_language_or_the_one_asked_for(
+    plan_dir: Path, tmp_path: Path
+) -> None:
+    runner = CliRunner()
+    default, english = tmp_path / "nb.xlsx", tmp_path / "en.xlsx"
+    assert runner.invoke(cli, ["export", str(plan_dir), "-o", str(default)]).exit_code == 0
+    assert runner.invoke(cli, ["export", str(plan_dir), "-o", str(english), "--lang", "en"]).exit_code == 0
+    nb = _about(default)  # the example plan's languages are nb, en
+    assert nb[0] == "Denne arbeidsboken inneholder handlingsprogrammet til planen gardermoregionen-snp."
+    assert nb[-1].startswith("Tall som tall, eller som tekst med desimalkomma (1,5)")
+    for english_word in ("This workbook", "Edit it", "Read back", "Only shown", "Write values", "Numbers"):
+        assert not any(line.startswith(english_word) for line in nb)
+    en = _about(english)
+    assert en[0] == "This workbook holds the action programme of the plan gardermoregionen-snp."
+    assert len(en) == len(nb) == 7
+    plan_file = plan_dir / "plan.yaml"
+    text = plan_file.read_text(encoding="utf-8")
+    assert "languages: [nb, en]" in text
+    plan_file.write_text(text.replace("languages: [nb, en]", "languages: [en, nb]", 1), encoding="utf-8")
+    english_first = tmp_path / "en-first.xlsx"
+    assert runner.invoke(cli, ["export", str(plan_dir), "-o", str(english_first)]).exit_code == 0
+    assert _about(english_first) == en
+    # a workbook with either language's about sheet is known as this plan's
+    for book in (default, english):
+        assert import_workbook(plan_dir, book, dry_run=True).files == ()
 
 
 def test_the_cli_shows_an_import_command_that_works_with_spaces(plan_dir: Path, tmp_path: Path) -> None:

@@ -193,3 +193,33 @@ def test_a_report_on_one_member_lists_the_members_where_no_comparison_is_made(ev
         for f in member_target.figures:
             status = f"{f.status.symbol} {f.status.label}" if f.status else report.t("not_evaluated")
             assert table[f.name][2].value == status
+
+
+@pytest.mark.parametrize("lang", ["nb", "en"])
+def test_the_since_sheet_lists_every_change_of_the_reports_section(
+    evaluation: Evaluation, lang: str, tmp_path: Path
+) -> None:
+    context = SourceContext(base_dir=EXAMPLE, cache_dir=tmp_path, offline=True)
+    earlier = regionplan.evaluate(evaluation.plan, as_of=dt.date(2022, 4, 30), context=context)
+    previous = json.loads(render(earlier, "json", lang=lang))
+    book = openpyxl.load_workbook(io.BytesIO(render(evaluation, "xlsx", lang=lang, since=previous)))
+    section = build_report(evaluation, lang=lang, since=previous).since
+    assert section is not None and section.groups
+    heading = {"nb": "Siden forrige rapport", "en": "Since the last report"}[lang]
+    assert section.heading == heading
+    assert book.sheetnames[:2] == [FIRST_WORDS[lang][0], heading]
+    rows = [tuple(c.value for c in row) for row in book[heading].iter_rows(max_col=3)]
+    expected = [(g.heading, i.id, i.text) for g in section.groups for i in g.items]
+    assert rows[0] == ({"nb": "Type endring", "en": "Kind of change"}[lang], "Id", rows[0][2])
+    assert rows[1 : 1 + len(expected)] == expected
+    assert (
+        rows[-1][0]
+        == section.intro
+        == {
+            "nb": "Sammenlignet med rapporten per 2022-04-30.",
+            "en": "Compared with the report as of 2022-04-30.",
+        }[lang]
+    )
+    without = openpyxl.load_workbook(io.BytesIO(render(evaluation, "xlsx", lang=lang)))
+    assert heading not in without.sheetnames
+    assert len(without.sheetnames) == len(book.sheetnames) - 1

@@ -297,11 +297,17 @@ def _previous_report(
     """The report ``--since`` names: an earlier report's JSON data, or the plan evaluated as of a date."""
     if since is None:
         return None
+    if not since.strip():
+        raise RegionplanError(
+            "--since is empty: name an earlier report's JSON (--format json) or a date YYYY-MM-DD"
+        )
     if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", since):
         if re.fullmatch(r"[\d./-]+", since) and not Path(since).exists():
             raise RegionplanError(f"--since {since!r} is neither a file nor a date (write YYYY-MM-DD)")
-        try:
-            return json.loads(Path(since).read_text("utf-8"))
+        from regionplan.plan.safefiles import data_file_limit, read_bytes
+
+        try:  # a report's JSON is read like a data file: a regular file, of bounded size
+            return json.loads(read_bytes(since, data_file_limit()))
         except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
             msg = f"{since} is not a report's JSON ({exc}): write it with --format json"
             raise RegionplanError(msg) from None
@@ -314,6 +320,11 @@ def _previous_report(
     if day >= as_of:
         raise RegionplanError(f"--since {since} is not before the evaluation date {as_of}")
     earlier, area = _evaluate_plan(path, day, member, offline, cache_dir, ext)
+    if day < earlier.plan.meta.start_date:  # no report of the plan could be written then
+        start = earlier.plan.meta.start_date
+        raise RegionplanError(
+            f"--since {since} is before the plan's start ({start}): give a date from {start} on"
+        )
     return build_report(earlier, lang=lang, area=area)
 
 

@@ -38,6 +38,14 @@ from regionplan.errors import RegionplanError
 )
 @click.option("--lang", type=click.Choice(["nb", "en"]), default="nb", help="Language of the table's words.")
 @click.option(
+    "--csv-dialect",
+    type=click.Choice(["plain", "excel-nb"]),
+    default="plain",
+    show_default=True,
+    help="For --format csv. plain: commas and decimal points, for programs; "
+    "excel-nb: semicolons, decimal commas and a byte-order mark, for Excel in Norwegian.",
+)
+@click.option(
     "-o", "--output", type=click.Path(path_type=Path), help="File to write (default: standard output)."
 )
 @click.option(
@@ -57,6 +65,7 @@ def history(
     until: str | None,
     fmt: str,
     lang: str,
+    csv_dialect: str,
     output: Path | None,
     offline: bool,
     cache_dir: Path | None,
@@ -73,6 +82,8 @@ def history(
             raise RegionplanError("--dates names the dates itself: leave out --on and --until")
         if on is not None and every != "year":
             raise RegionplanError("--on is the day of the year for --every year")
+        if csv_dialect != "plain" and fmt != "csv":
+            raise RegionplanError(f"--csv-dialect {csv_dialect} is for --format csv, not --format {fmt}")
         today = dt.date.today()
         last = _day(until, "--until") if until is not None else today
         if last > today:
@@ -94,7 +105,7 @@ def history(
             raise RegionplanError(
                 f"no dates to evaluate between the plan's start ({plan.meta.start_date}) and {last}"
             )
-        text = render_history(run_history(plan, days, data, extensions=ext), fmt, lang)
+        text = render_history(run_history(plan, days, data, extensions=ext), fmt, lang, csv_dialect)
         if output is None:
             sys.stdout.write(text if text.endswith("\n") else text + "\n")
             sys.stdout.flush()

@@ -22,8 +22,9 @@ from regionplan.errors import PlanError
 from regionplan.plan.model import ElementKind, Plan
 from regionplan.plan.revisions import Change, ChangeKind, PlanDiff, Subject, diff
 
-#: The exit code of ``--exit-code`` when the plans differ (as ``git diff --exit-code``).
-EXIT_DIFFERENT = 1
+#: The exit code of ``--exit-code`` when the plans differ. Not git's 1: that is "the plan has
+#: errors" here (:data:`regionplan.cli.core.EXIT_PLAN`), and a check in CI must tell the two apart.
+EXIT_DIFFERENT = 5
 #: The version of the JSON document ``regionplan diff --format json`` writes.
 JSON_VERSION = 1
 
@@ -292,7 +293,9 @@ def _load(spec: str, side: str) -> Plan:
     "--lang", type=click.Choice(["nb", "en"]), default="nb", show_default=True, help="Language of the words."
 )
 @click.option(
-    "--exit-code", is_flag=True, help="Exit with 1 when the plans differ (as git diff --exit-code)."
+    "--exit-code",
+    is_flag=True,
+    help=f"Exit with {EXIT_DIFFERENT} when the plans differ (1 stays: a plan has errors).",
 )
 @click.option(
     "-o", "--output", type=click.Path(path_type=Path), help="File to write (default: standard output)."

@@ -18,8 +18,13 @@ from regionplan.errors import RegionplanError
 @click.argument("path", type=click.Path(path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["xlsx"]), default="xlsx", help="The file format.")
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="The workbook to write (.xlsx).")
+@click.option(
+    "--lang",
+    type=click.Choice(["nb", "en"]),
+    help="Language of the sheet that says how to edit the workbook (default: the plan's first language).",
+)
 @_allow
-def export_cmd(path: Path, fmt: str, output: Path | None) -> None:
+def export_cmd(path: Path, fmt: str, output: Path | None, lang: str | None) -> None:
     """Write a plan's elements, targets and responsibilities to a workbook to edit."""
     from regionplan.plan.files import load_plan
     from regionplan.scaffold.workbook import export_workbook
@@ -28,7 +33,7 @@ def export_cmd(path: Path, fmt: str, output: Path | None) -> None:
         if output is None:
             raise RegionplanError(f"the {fmt} format is a binary file: name it with -o (e.g. -o plan.xlsx)")
         plan = load_plan(path, extensions=_extensions(), allow_paths=_State.allow_paths)
-        data = export_workbook(plan)
+        data = export_workbook(plan, lang)
         output.parent.mkdir(parents=True, exist_ok=True)
         output.write_bytes(data)
         click.echo(

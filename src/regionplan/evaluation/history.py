@@ -48,6 +48,12 @@ __all__ = [
 DEFAULT_DAY = (12, 31)
 
 _MISSING = Label({"nb": "Manglende data: {why}.", "en": "Missing data: {why}."})
+_STALE = Label(
+    {
+        "nb": "Nyere tall mangler: tallene etter {period} var ventet publisert innen {day}.",
+        "en": "Newer figures missing: the figures after {period} were due by {day}.",
+    }
+)
 _FIRST_PUBLISHED = Label(
     {
         "nb": "De første tallene ({period}) regnes som publisert {day}.",
@@ -73,6 +79,10 @@ class HistoryCell:
         coverage: a target's members with data at the latest point, as a share; a goal's
             share of its children's weight that has a status.
         members: a target's members with data and members, at the latest point.
+        next_expected: the day the period after the latest counts as published (``None``
+            without a latest period).
+        stale: the date is on or after ``next_expected`` and the data hold no newer period.
+        stale_note: says so, with the day the newer figures were due, in nb and en; else empty.
     """
 
     as_of: dt.date
@@ -84,6 +94,9 @@ class HistoryCell:
     latest_published: dt.date | None = None
     coverage: float | None = None
     members: tuple[int, int] | None = None
+    next_expected: dt.date | None = None
+    stale: bool = False
+    stale_note: Label = attrs.field(factory=lambda: Label(()))
 
 
 @attrs.frozen
@@ -187,6 +200,9 @@ class History:
                             else None,
                             "coverage": c.coverage,
                             "members": list(c.members) if c.members else None,
+                            "next_expected": c.next_expected.isoformat() if c.next_expected else None,
+                            "stale": c.stale,
+                            "stale_note": text(c.stale_note) or None,
                         }
                         for c in r.cells
                     ],
@@ -403,6 +419,19 @@ def _target_cell(day: dt.date, r: TargetResult, lag: int, first: tuple[str, dt.d
         published_on(period.end, lag) if period else None,
         members[0] / members[1] if members and members[1] else None,
         members,
+        r.next_expected if latest else None,
+        bool(latest and r.stale),
+        _stale_note(latest.period, r.next_expected) if latest and r.stale and r.next_expected else Label(()),
+    )
+
+
+def _stale_note(period: str, due: dt.date) -> Label:
+    """That a newer period was due by ``due`` and is not in the data, as the report's data-age notes say it."""
+    return Label(
+        {
+            lang: _STALE.get(lang).format(period=_period_words(period, lang), day=format_date(due, lang))
+            for lang in ("nb", "en")
+        }
     )
 
 

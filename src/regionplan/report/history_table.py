@@ -20,9 +20,13 @@ from regionplan.plan.units import localized_unit
 from regionplan.report.basis import period_text
 from regionplan.report.renderers.markdown import md_escape
 
-__all__ = ["FORMATS", "render_history"]
+__all__ = ["CSV_DIALECTS", "FORMATS", "render_history"]
 
 FORMATS = ("text", "markdown", "csv", "json")
+#: ``plain``: comma-separated, decimal point (for programs); ``excel-nb``: what Excel in a
+#: Norwegian locale opens as columns: semicolons, decimal comma, and a byte-order mark so
+#: that æ, ø and å are read as UTF-8.
+CSV_DIALECTS = ("plain", "excel-nb")
 
 _WORDS: dict[str, dict[str, str]] = {
     "nb": {
@@ -41,7 +45,7 @@ _WORDS: dict[str, dict[str, str]] = {
         "target": "Måltall",
         "csv": (
             "id,type,tittel,dato,status,statustekst,grunn,merknad,siste_periode,siste_verdi,"
-            "enhet,publisert,dekning,kommuner_med_data,kommuner"
+            "enhet,publisert,dekning,kommuner_med_data,kommuner,neste_ventet,nyere_tall_mangler"
         ),
     },
     "en": {
@@ -60,7 +64,7 @@ _WORDS: dict[str, dict[str, str]] = {
         "target": "Target",
         "csv": (
             "id,kind,title,as_of,status,status_text,reason,note,latest_period,latest_value,"
-            "unit,published,coverage,members_with_data,members"
+            "unit,published,coverage,members_with_data,members,next_expected,newer_figures_missing"
         ),
     },
 }
@@ -76,12 +80,15 @@ def _w(key: str, lang: str) -> str:
     return _WORDS.get(lang, _WORDS["en"])[key]
 
 
-def render_history(h: History, fmt: str = "text", lang: str = "nb") -> str:
-    """The history in ``fmt`` (one of :data:`FORMATS`) with words in ``lang`` (nb or en)."""
+def render_history(h: History, fmt: str = "text", lang: str = "nb", csv_dialect: str = "plain") -> str:
+    """The history in ``fmt`` (one of :data:`FORMATS`) with words in ``lang`` (nb or en);
+    a CSV in ``csv_dialect`` (one of :data:`CSV_DIALECTS`)."""
+    if csv_dialect not in CSV_DIALECTS:
+        raise ValueError(f"unknown CSV dialect {csv_dialect!r}: choose one of {', '.join(CSV_DIALECTS)}")
     if fmt == "json":
         return json.dumps(h.to_dict(lang), indent=2, ensure_ascii=False)
     if fmt == "csv":
-        return _csv(h, lang)
+        return _csv(h, lang, excel_nb=csv_dialect == "excel-nb")
     if fmt == "markdown":
         return _markdown(h, lang)
     return _text(h, lang)
@@ -148,10 +155,11 @@ class _Notes:
 def _cell_text(row: HistoryRow, cell: HistoryCell, which: str, lang: str, notes: _Notes) -> str:
     if which == "status":
         return _status(cell, lang) + notes.mark(cell.note, lang)
-    if which == "latest":
-        return _latest(row, cell, lang)
+    if which == "latest":  # the data-age note goes with the latest figures it is about
+        return _latest(row, cell, lang) + notes.mark(cell.stale_note, lang)
     if which == "period":
-        return period_text(cell.latest_period, lang) if cell.latest_period else "–"
+        shown = period_text(cell.latest_period, lang) if cell.latest_period else "–"
+        return shown + notes.mark(cell.stale_note, lang)
     if which == "value":
         value = cell.latest_value
         return "–" if value is None or not math.isfinite(value) else format_number(value, lang, row.decimals)
@@ -214,9 +222,17 @@ def _safe(text: str) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
-def _csv(h: History, lang: str) -> str:
+def _csv(h: History, lang: str, *, excel_nb: bool = False) -> str:
+    def number(value: float | None) -> str:
+        if value is None:
+            return ""
+        text = f"{value:.12g}"
+        return text.replace(".", ",") if excel_nb else text
+
     buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
+    if excel_nb:
+        buf.write("\ufeff")
+    writer = csv.writer(buf, delimiter=";" if excel_nb else ",", lineterminator="\n")
     writer.writerow(_w("csv", lang).split(","))
     for row in h.rows:
         title = _safe(" ".join(row.title.get(lang).split()))
@@ -232,12 +248,14 @@ def _csv(h: History, lang: str) -> str:
                     c.reason,
                     _safe(" ".join(c.note.get(lang).split())),
                     c.latest_period or "",
-                    "" if c.latest_value is None else f"{c.latest_value:.12g}",
+                    number(c.latest_value),
                     row.unit,
                     c.latest_published.isoformat() if c.latest_published else "",
-                    "" if c.coverage is None else f"{c.coverage:.12g}",
+                    number(c.coverage),
                     c.members[0] if c.members else "",
                     c.members[1] if c.members else "",
+                    c.next_expected.isoformat() if c.next_expected else "",
+                    _safe(" ".join(c.stale_note.get(lang).split())),
                 ]
             )
     return buf.getvalue()

@@ -1,7 +1,7 @@
 """The ``xlsx`` format: the report as an Excel workbook, for readers who go on in a spreadsheet.
 
 One overview sheet (every target with its goal, status and the sentence that explains it),
-one sheet per target (its figures per period, what its verdict rests on, and the region
+with ``--since`` a sheet of what changed since the earlier report, one sheet per target (its figures per period, what its verdict rests on, and the region
 beside its comparators where the report has them) and a sheet of the sources with their
 credit lines. Numbers are written as numbers with a number format showing the decimals the
 report shows; periods as the reader's statistics office writes them (``2022K4`` in nb).
@@ -21,7 +21,15 @@ from typing import Any, ClassVar
 
 from regionplan.errors import RenderError
 from regionplan.markers import hookimpl
-from regionplan.report.model import AreaFigure, ChartData, Report, SourceUse, StatusView, TargetRow
+from regionplan.report.model import (
+    AreaFigure,
+    ChartData,
+    Report,
+    SinceView,
+    SourceUse,
+    StatusView,
+    TargetRow,
+)
 from regionplan.report.renderers import Renderer, RenderOptions
 
 __all__ = ["XlsxRenderer", "sheet_names"]
@@ -37,6 +45,8 @@ _WORDS: dict[str, tuple[str, str]] = {
     "delivered": ("Levert", "Delivered"),
     "no_history": ("Ingen observasjoner", "No observations"),
     "goal_of": ("Del av planen", "Part of the plan"),
+    "change_kind": ("Type endring", "Kind of change"),
+    "what_changed": ("Hva som endret seg", "What changed"),
 }
 
 #: The characters Excel does not allow in a sheet name, and its longest name.
@@ -168,15 +178,17 @@ class XlsxRenderer(Renderer):
             raise RenderError(msg) from None
         r = report
         book = openpyxl.Workbook()
-        names = sheet_names([_w("overview", r.lang), *(t.id for t in r.targets), r.t("sources")])
-        overview, sources = names[0], names[-1]
+        # the since sheet, when the report has the section, goes right after the overview
+        lead = [_w("overview", r.lang), *([r.since.heading] if r.since else [])]
+        names = sheet_names([*lead, *(t.id for t in r.targets), r.t("sources")])
+        overview, sources, targets = names[0], names[-1], names[len(lead) : -1]
         first = book.active
         first.title = overview
-        self._overview(
-            _Sheet(first, r.lang), r, dict(zip((t.id for t in r.targets), names[1:-1], strict=True))
-        )
+        self._overview(_Sheet(first, r.lang), r, dict(zip((t.id for t in r.targets), targets, strict=True)))
+        if r.since is not None:
+            self._since(_Sheet(book.create_sheet(names[1]), r.lang), r.since, r.lang)
         charts = {c.target: c for c in r.charts}
-        for target, name in zip(r.targets, names[1:-1], strict=True):
+        for target, name in zip(r.targets, targets, strict=True):
             self._target(_Sheet(book.create_sheet(name), r.lang), r, target, charts.get(target.id))
         self._sources(_Sheet(book.create_sheet(sources), r.lang), r)
         when = dt.datetime.combine(r.as_of, dt.time())
@@ -221,6 +233,23 @@ class XlsxRenderer(Renderer):
             if line:
                 s.text(row, 1, line)
                 row += 1
+        s.finish()
+
+    @staticmethod
+    def _since(s: _Sheet, since: SinceView, lang: str) -> None:
+        """What changed since the earlier report: one row per change, under the kind of change."""
+        s.header(1, 1, [_w("change_kind", lang), "Id", _w("what_changed", lang)])
+        row = 2
+        for group in since.groups:
+            for item in group.items:
+                s.text(row, 1, group.heading)
+                s.text(row, 2, item.id)
+                s.text(row, 3, item.text)
+                row += 1
+        if since.none_text:
+            s.text(row, 1, since.none_text)
+            row += 1
+        s.text(row + 1, 1, since.intro)
         s.finish()
 
     @staticmethod

@@ -30,6 +30,7 @@ __all__ = [
     "SheetSpec",
     "export_workbook",
     "period_text",
+    "workbook_language",
 ]
 
 #: The languages of the title columns (``title_nb``, ``title_en``).
@@ -97,25 +98,60 @@ ABOUT = "about"
 #: The sheets import reads, in order.
 SHEETS = (ELEMENTS, TARGETS, RESPONSIBILITIES)
 
-_ABOUT_TEXT = (
-    "This workbook holds the action programme of the plan {plan}.",
-    "Edit it and bring the edits back with: regionplan import PLAN FILE.xlsx (--dry-run shows them first).",
-    "Read back: elements: title_nb, title_en; targets: value, baseline, deadline, tolerance, "
-    "title_nb, title_en; responsibilities: every row (add rows, delete rows, change a role).",
-    "Only shown: ids, kinds, numbers, links, elements and metrics of targets, and the actors sheet. "
-    "Change those in the plan files.",
-    "Rows are found by their id: do not change ids, and add new elements and targets in the plan files.",
-    "Write values, not formulas. Periods as 2030, 2030K4 (or 2030Q4), 2030-05; roles: owner or contributor.",
+#: The ``about`` sheet, in the workbook's language; the sheet and column names are the same in
+#: both, since import reads them.
+_ABOUT_TEXT: dict[str, tuple[str, ...]] = {
+    "nb": (
+        "Denne arbeidsboken inneholder handlingsprogrammet til planen {plan}.",
+        "Rediger den, og før endringene tilbake med: regionplan import PLAN FIL.xlsx "
+        "(--dry-run viser dem først).",
+        "Leses tilbake: elements: title_nb, title_en; targets: value, baseline, deadline, tolerance, "
+        "title_nb, title_en; responsibilities: alle rader (legg til rader, slett rader, endre en rolle).",
+        "Bare vist: id-er, typer, numre, koblinger, delene og indikatorene til måltallene, og arket "
+        "actors. Endre dem i planfilene.",
+        "Radene finnes etter id: ikke endre id-er, og legg til nye deler og måltall i planfilene.",
+        "Skriv verdier, ikke formler. Perioder som 2030, 2030K4 (eller 2030Q4), 2030-05; roller: owner "
+        "(eier) eller contributor (bidragsyter).",
+        "Tall som tall, eller som tekst med desimalkomma (1,5) og mellomrom mellom tusener (1 000); "
+        "1.000 avvises, for det kan leses på to måter.",
+    ),
+    "en": (
+        "This workbook holds the action programme of the plan {plan}.",
+        "Edit it and bring the edits back with: regionplan import PLAN FILE.xlsx (--dry-run shows them first).",
+        "Read back: elements: title_nb, title_en; targets: value, baseline, deadline, tolerance, "
+        "title_nb, title_en; responsibilities: every row (add rows, delete rows, change a role).",
+        "Only shown: ids, kinds, numbers, links, elements and metrics of targets, and the actors sheet. "
+        "Change those in the plan files.",
+        "Rows are found by their id: do not change ids, and add new elements and targets in the plan files.",
+        "Write values, not formulas. Periods as 2030, 2030K4 (or 2030Q4), 2030-05; roles: owner or contributor.",
+        "Numbers as numbers, or as text with a decimal comma (1,5) and spaces between thousands (1 000); "
+        "1.000 is refused, as it reads two ways.",
+    ),
+}
+
+_ABOUT_PLAN = tuple(
+    re.compile(re.escape(lines[0]).replace(re.escape("{plan}"), "(?P<plan>.+)"))
+    for lines in _ABOUT_TEXT.values()
 )
 
 
-_ABOUT_PLAN = re.compile(re.escape(_ABOUT_TEXT[0]).replace(re.escape("{plan}"), "(?P<plan>.+)"))
-
-
 def exported_from(first_line: Any) -> str | None:
-    """The id of the plan a workbook was exported from, read from its ``about`` sheet's first line."""
-    found = _ABOUT_PLAN.fullmatch(first_line.strip()) if isinstance(first_line, str) else None
+    """The id of the plan a workbook was exported from, read from its ``about`` sheet's first line
+    (in either language)."""
+    if not isinstance(first_line, str):
+        return None
+    found = next((m for pattern in _ABOUT_PLAN if (m := pattern.fullmatch(first_line.strip()))), None)
     return found["plan"] if found else None
+
+
+def workbook_language(plan: Plan, lang: str | None = None) -> str:
+    """The language of the ``about`` sheet: ``lang``, else the plan's first language we have words
+    for, else nb."""
+    if lang is not None:
+        if lang not in _ABOUT_TEXT:
+            raise RegionplanError(f"no words for the language {lang!r}: choose {' or '.join(_ABOUT_TEXT)}")
+        return lang
+    return next((x for x in plan.meta.languages if x in _ABOUT_TEXT), "nb")
 
 
 def period_text(period: str | None) -> str:
@@ -142,12 +178,16 @@ def _target_cells(t: Target) -> list[Any]:
     ]
 
 
-def export_workbook(plan: Plan) -> bytes:
+def export_workbook(plan: Plan, lang: str | None = None) -> bytes:
     """The plan's elements, targets, responsibilities (and actors, for reference) as an xlsx file.
 
+    ``lang`` (nb or en) is the language of the ``about`` sheet that says how to edit it;
+    by default the plan's first language.
+
     Raises:
-        RegionplanError: openpyxl is not installed.
+        RegionplanError: openpyxl is not installed, or ``lang`` is neither nb nor en.
     """
+    about_lang = workbook_language(plan, lang)
     try:
         import openpyxl
     except ImportError:
@@ -176,7 +216,7 @@ def export_workbook(plan: Plan) -> bytes:
         sheet.title = spec.name
         _fill(sheet, spec, rows[spec.name])
     about = book.create_sheet(ABOUT)
-    for n, line in enumerate(_ABOUT_TEXT, start=1):
+    for n, line in enumerate(_ABOUT_TEXT[about_lang], start=1):
         _put(about.cell(row=n, column=1), line.format(plan=plan.meta.id))
     about.column_dimensions["A"].width = 110
     out = io.BytesIO()

@@ -9,6 +9,7 @@ never taken for a value. Every problem names its sheet, row and column (``target
 from __future__ import annotations
 
 import math
+import re
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -364,6 +365,27 @@ def _targets(r: _Reader, book: Any) -> list[Edit]:
     return edits
 
 
+#: A number written as text with groups of three digits after a point or comma ("1.000",
+#: "12,500"): a thousands separator in one language and a decimal sign in another.
+_GROUPED = re.compile(r"-?[1-9]\d{0,2}([.,]\d{3})+")
+
+
+def _ambiguous(name: str, value: str, text: str) -> str:
+    """Why a number written as text is refused, and how to write it so it is read one way only."""
+    if len(re.findall(r"[.,]", text)) > 1:
+        return (
+            f"{name} {value!r} has more than one point or comma: separate thousands with spaces "
+            "only and write one decimal sign (1 000 000 or 1 000,5), or type the number as a number"
+        )
+    digits = re.sub(r"[.,]", "", text)
+    small = repr(float(text.replace(",", "."))).replace(".", ",")  # 1,0 or 12,5: what it means as decimals
+    grouped = f"{digits[:-3]} {digits[-3:]}"
+    return (
+        f"{name} {value!r} could be read two ways, as {digits} or as {small}: write {digits} or "
+        f"{grouped} for the one, {small} for the other, or type the number as a number"
+    )
+
+
 def _number_cell(r: _Reader, spec: SheetSpec, n: int, name: str, value: Any) -> Any:
     if value is _BAD:
         return _BAD
@@ -373,10 +395,12 @@ def _number_cell(r: _Reader, spec: SheetSpec, n: int, name: str, value: Any) -> 
         r.problem(spec, n, name, f"{name} {value!r} is not a number")
         return _BAD
     if isinstance(value, str):
+        text = value.strip().replace("\u2212", "-").replace(" ", "").replace("\u00a0", "")
+        if _GROUPED.fullmatch(text) or ("," in text and "." in text):
+            r.problem(spec, n, name, _ambiguous(name, value, text))
+            return _BAD
         try:
-            value = float(
-                value.strip().replace("\u2212", "-").replace(" ", "").replace("\u00a0", "").replace(",", ".")
-            )
+            value = float(text.replace(",", "."))
         except ValueError:
             r.problem(spec, n, name, f"{name} {value!r} is not a number")
             return _BAD
