@@ -4,15 +4,22 @@ Each measurement runs in a fresh interpreter (a subprocess), so nothing is cache
 in memory; the median of N runs is reported against ``python -c "pass"`` run the
 same way. ``python -X importtime`` gives the import's own share, without the
 interpreter's start-up, and names the slowest modules it pulls in. ``regionplan validate``
-of the example plan is measured as the user pays it: a fresh process, its CPU seconds.
+of the example plan is measured as the user pays it: a fresh process, its CPU seconds,
+in two bytecode modes: every module compiled anew (``PYTHONDONTWRITEBYTECODE=1``, as a
+checkout run with that setting pays it) and with bytecode cached (as an installed wheel has
+it; a private ``PYTHONPYCACHEPREFIX`` warmed by one run first). Both use a warm unit cache of
+their own (:mod:`regionplan.plan.unitcache`, filled by the first run), which is what every
+run after the first pays; a run with the unit cache turned off shows what pint costs.
 """
 
 from __future__ import annotations
 
+import os
 import resource
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -57,12 +64,12 @@ def _inner(code: str, runs: int) -> list[float]:
     return [statistics.median(col) for col in zip(*out, strict=True)]
 
 
-def _child_cpu(argv: list[str], runs: int) -> float:
+def _child_cpu(argv: list[str], runs: int, env: dict[str, str] | None = None) -> float:
     """Median CPU seconds (user + system) of ``argv`` run ``runs`` times, each a fresh process."""
     times = []
     for _ in range(runs):
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
-        subprocess.run(argv, check=True, capture_output=True)  # a failing run would look fast
+        subprocess.run(argv, check=True, capture_output=True, env=env)  # a failing run would look fast
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
         times.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
     return statistics.median(times)
@@ -105,7 +112,27 @@ def run(quick: bool) -> dict[str, Any]:
     net = imported - bare
     # what `regionplan validate` costs the user: a fresh process, CPU (steady under load)
     cpu_bare = _child_cpu([sys.executable, "-c", "pass"], runs)
-    cpu_validate = _child_cpu([*_cli("regionplan"), "validate", str(EXAMPLE)], runs)
+    validate = [*_cli("regionplan"), "validate", str(EXAMPLE)]
+    with tempfile.TemporaryDirectory(prefix="regionplan-bench-") as scratch:
+        compiled = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1", "REGIONPLAN_UNIT_CACHE": scratch}
+        cached = {k: v for k, v in compiled.items() if k != "PYTHONDONTWRITEBYTECODE"}
+        cached["PYTHONPYCACHEPREFIX"] = str(Path(scratch) / "pycache")
+        subprocess.run(validate, check=True, capture_output=True, env=cached)  # fills both caches
+        # taken in turn, so a change of load on a shared machine touches each alike
+        cpu_validate, cpu_validate_bytecode, cpu_no_unit_cache = (
+            statistics.median(col)
+            for col in zip(
+                *(
+                    (
+                        _child_cpu(validate, 1, compiled),
+                        _child_cpu(validate, 1, cached),
+                        _child_cpu(validate, 1, {**compiled, "REGIONPLAN_UNIT_CACHE": "off"}),
+                    )
+                    for _ in range(runs)
+                ),
+                strict=True,
+            )
+        )
     cpu_cli = _child_cpu([sys.executable, "-c", "import regionplan.cli"], runs)
     cpu_units = _child_cpu(
         [sys.executable, "-c", "import regionplan.plan.units as u; u.parse_unit('job / person')"], runs
@@ -141,14 +168,36 @@ def run(quick: bool) -> dict[str, Any]:
         ),
         Row("parse_unit('job / person') once the registry exists", parse_after, "s"),
         Row(
-            "regionplan validate examples/gardermoregionen (CPU, fresh process)",
+            "regionplan validate examples/gardermoregionen (CPU, fresh process, no bytecode cached)",
             cpu_validate,
             "s",
             baseline=cpu_bare,
             baseline_name="python -c pass",
             goal=f"< {VALIDATE_GOAL_SECONDS} s",
             ok=cpu_validate < VALIDATE_GOAL_SECONDS,
-            note=f"each alone, start-up included: import regionplan.cli {cpu_cli:.2f} s; first parse_unit {cpu_units:.2f} s",
+            note=(
+                "PYTHONDONTWRITEBYTECODE=1, every module compiled; warm unit cache. "
+                f"Each alone, start-up included: import regionplan.cli {cpu_cli:.2f} s; "
+                f"first parse_unit {cpu_units:.2f} s"
+            ),
+        ),
+        Row(
+            "regionplan validate examples/gardermoregionen (CPU, fresh process, bytecode cached)",
+            cpu_validate_bytecode,
+            "s",
+            baseline=cpu_bare,
+            baseline_name="python -c pass",
+            goal=f"< {VALIDATE_GOAL_SECONDS} s",
+            ok=cpu_validate_bytecode < VALIDATE_GOAL_SECONDS,
+            note="as an installed wheel runs; warm unit cache",
+        ),
+        Row(
+            "regionplan validate, unit cache off (CPU, fresh process, no bytecode cached)",
+            cpu_no_unit_cache,
+            "s",
+            baseline=cpu_validate,
+            baseline_name="warm unit cache",
+            note="REGIONPLAN_UNIT_CACHE=off: pint imported and asked, as in a first run",
         ),
     ]
     return {

@@ -37,6 +37,10 @@ settings.register_profile(
 )
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 
+# No answer about units may come from a run before (regionplan.plan.unitcache): the tests, and
+# the processes they start, ask pint; the tests of the cache give it a folder of their own.
+os.environ["REGIONPLAN_UNIT_CACHE"] = "off"
+
 TESTS = Path(__file__).parent
 DATA = TESTS / "data"
 PLANS = DATA / "plans"

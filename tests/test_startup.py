@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -33,8 +34,10 @@ HEAVY = (
     "regionplan.data.comparators",
     "regionplan.report.build",
 )
-#: Needed to check a plan (the goal graph, units), not to show help.
-CHECKING = ("networkx", "pint", "yaml", "regionplan.plan.graph")
+#: Needed to check a plan (the goal graph), not to show help.
+CHECKING = ("networkx", "yaml", "regionplan.plan.graph")
+#: Needed to answer a question about units the cache cannot (regionplan.plan.unitcache).
+UNITS = ("pint",)
 
 _PROBE = """
 import json, sys
@@ -51,11 +54,14 @@ print(json.dumps({"cli": imported, "exit": sorted(sys.modules), "code": code}), 
 """
 
 
-def probe(*args: str) -> tuple[dict[str, set[str] | int], str]:
+def probe(*args: str, unit_cache: Path | None = None) -> tuple[dict[str, set[str] | int], str]:
     """The modules after ``import regionplan.cli`` and after ``regionplan ARGS``, the exit code
-    and standard output, from a fresh interpreter."""
+    and standard output, from a fresh interpreter (with its unit cache in ``unit_cache``)."""
+    env = dict(os.environ)
+    if unit_cache is not None:
+        env["REGIONPLAN_UNIT_CACHE"] = str(unit_cache)
     proc = subprocess.run(
-        [sys.executable, "-c", _PROBE, *args], capture_output=True, text=True, timeout=120, cwd=ROOT
+        [sys.executable, "-c", _PROBE, *args], capture_output=True, text=True, timeout=120, cwd=ROOT, env=env
     )
     found = json.loads(proc.stderr.strip().splitlines()[-1])
     return {"cli": set(found["cli"]), "exit": set(found["exit"]), "code": found["code"]}, proc.stdout
@@ -65,7 +71,7 @@ def test_importing_the_cli_imports_no_stage_above_the_plan() -> None:
     modules, _ = probe("--version")
     cli = modules["cli"]
     assert isinstance(cli, set)
-    assert sorted(cli & {*HEAVY, *CHECKING, "numpy"}) == []
+    assert sorted(cli & {*HEAVY, *CHECKING, *UNITS, "numpy"}) == []
     assert sorted(m for m in cli if m.startswith(("regionplan.report", "regionplan.evaluation"))) == []
 
 
@@ -74,7 +80,7 @@ def test_help_imports_nothing_heavy_and_lists_plugin_commands() -> None:
     assert modules["code"] == 0
     held = modules["exit"]
     assert isinstance(held, set)
-    assert sorted(held & {*HEAVY, *CHECKING}) == []
+    assert sorted(held & {*HEAVY, *CHECKING, *UNITS}) == []
     assert "validate" in out
     if importlib.util.find_spec("regionplan_milestones") is not None:
         # an installed plugin's command (regionplan_register_commands) is still listed
@@ -82,11 +88,20 @@ def test_help_imports_nothing_heavy_and_lists_plugin_commands() -> None:
 
 
 @pytest.mark.parametrize("fmt", ["text", "json"])
-def test_validate_imports_only_what_checking_needs(fmt: str) -> None:
-    modules, out = probe("validate", "--format", fmt, str(EXAMPLE))
-    assert modules["code"] == 0, out
-    held = modules["exit"]
+def test_validate_imports_only_what_checking_needs(fmt: str, tmp_path: Path) -> None:
+    first, out = probe("validate", "--format", fmt, str(EXAMPLE), unit_cache=tmp_path)
+    assert first["code"] == 0, out
+    held = first["exit"]
     assert isinstance(held, set)
     assert sorted(held & set(HEAVY)) == []
-    # the plan was really checked: its goal graph built and its units parsed
+    # the plan was really checked: its goal graph built and its units parsed by pint
     assert set(CHECKING) <= held
+    assert set(UNITS) <= held
+    # the next run finds pint's answers in the unit cache, and says the same
+    again, out_again = probe("validate", "--format", fmt, str(EXAMPLE), unit_cache=tmp_path)
+    assert again["code"] == 0
+    assert out_again == out
+    held_again = again["exit"]
+    assert isinstance(held_again, set)
+    assert set(CHECKING) <= held_again
+    assert sorted(held_again & {*HEAVY, *UNITS}) == []

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 __all__ = [
     "BASE_DEFINITIONS",
     "define_units",
+    "defined_by_plugins",
     "localized_unit",
     "parse_unit",
     "registry",
@@ -101,6 +102,12 @@ def define_units(definitions: Iterable[str], *, plugin: str) -> None:
                 msg = f"plugin {plugin!r} gave a unit definition pint cannot read: {definition!r} ({exc})"
                 raise UnitDefinitionError(msg) from exc
             _extra.append((definition, plugin))
+
+
+def defined_by_plugins() -> list[str]:
+    """The unit definitions plugins added in this process, in the order they were defined."""
+    with _lock:
+        return [definition for definition, _plugin in _extra]
 
 
 def _known(ureg: pint.UnitRegistry[Any], name: str) -> bool:

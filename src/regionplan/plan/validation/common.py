@@ -1,10 +1,9 @@
-"""Shared helpers of the plan checks: problem constructors, did-you-mean hints and unit comparison."""
+"""Shared helpers of the plan checks: problem constructors and did-you-mean hints."""
 
 from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable
-from typing import Any
 
 from regionplan.errors import Location, Problem, Severity
 
@@ -20,13 +19,6 @@ def _warn(code: str, message: str, loc: Location | None, hint: str = "") -> Prob
 def _did_you_mean(name: str, candidates: Iterable[str]) -> str:
     close = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.6)
     return f"did you mean '{close[0]}'?" if close else ""
-
-
-def _same_dimension(a: Any, b: Any) -> bool:
-    from regionplan.plan.units import registry
-
-    q = registry().Quantity
-    return bool(q(1, a).dimensionality == q(1, b).dimensionality)
 
 
 def _unit_hint(text: str) -> str:

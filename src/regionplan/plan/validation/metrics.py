@@ -12,22 +12,22 @@ from typing import Any
 from regionplan.errors import Problem
 from regionplan.plan import problems as P
 from regionplan.plan.model import Plan
-from regionplan.plan.validation.common import _did_you_mean, _err, _same_dimension, _unit_hint
+from regionplan.plan.validation.common import _did_you_mean, _err, _unit_hint
 
 
 def _check_metrics(plan: Plan, extensions: Any, in_memory: Collection[str] = ()) -> list[Problem]:
     """``in_memory``: metrics whose data are given with the plan (their sources are not read)."""
-    from regionplan.plan import expressions
-    from regionplan.plan.units import parse_unit
+    from regionplan.plan import expressions, unitcache
+    from regionplan.plan.unitcache import unit_dimensions
 
     out: list[Problem] = []
-    units: dict[str, Any] = {}
+    units: dict[str, str] = {}  # metric -> its unit, when pint can read it
     for m in plan.metrics:
         if not m.unit:
             continue
-        try:
-            units[m.id] = parse_unit(m.unit)
-        except Exception:
+        if unit_dimensions(m.unit) is not None:
+            units[m.id] = m.unit
+        else:
             out.append(
                 _err(
                     P.UNKNOWN_UNIT,
@@ -114,15 +114,16 @@ def _check_metrics(plan: Plan, extensions: Any, in_memory: Collection[str] = ())
             )
     # derived metrics in dependency order, so units of derived operands are known
     out += _check_derived_cycles_and_units(plan, parsed, units)
+    unitcache.save()
     return out
 
 
 def _check_derived_cycles_and_units(
-    plan: Plan, parsed: dict[str, Any], units: dict[str, Any]
+    plan: Plan, parsed: dict[str, Any], units: dict[str, str]
 ) -> list[Problem]:
     import networkx as nx
 
-    from regionplan.plan import expressions
+    from regionplan.plan import unitcache
 
     out: list[Problem] = []
     deps = nx.DiGraph()
@@ -150,16 +151,16 @@ def _check_derived_cycles_and_units(
         m = plan.metric(mid)
         if not all(r in units for r in expr.references) or mid not in units:
             continue
-        try:
-            got = expressions.result_unit(expr, units)
-        except expressions.ExpressionError as exc:
-            out.append(_err(P.EXPRESSION_UNITS, f"the metric '{mid}': {exc}", m.location))
+        # the answers of pint, from the cross-run cache when it has them (no pint import)
+        kind, dimensions, said = unitcache.derived_unit(expr.text, {r: units[r] for r in expr.references})
+        if kind == "error":
+            out.append(_err(P.EXPRESSION_UNITS, f"the metric '{mid}': {said}", m.location))
             continue
-        if not _same_dimension(got, units[mid]):
+        if dimensions != unitcache.unit_dimensions(units[mid]):
             out.append(
                 _err(
                     P.EXPRESSION_UNITS,
-                    f"the metric '{mid}' is declared in '{m.unit}' but its expression gives '{got:~}'",
+                    f"the metric '{mid}' is declared in '{m.unit}' but its expression gives '{said}'",
                     m.location,
                     "change the unit, or the expression (share() gives percent)",
                 )

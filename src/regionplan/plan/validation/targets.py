@@ -8,7 +8,7 @@ from regionplan.errors import Location, Problem
 from regionplan.plan import problems as P
 from regionplan.plan.model import Metric, Plan, TargetKind
 from regionplan.plan.periods import parse_period
-from regionplan.plan.validation.common import _err, _same_dimension, _unit_hint
+from regionplan.plan.validation.common import _err, _unit_hint
 
 
 def _year_of(label: str) -> float:
@@ -51,16 +51,16 @@ def _check_deadline(tid: str, baseline: str, deadline: str, loc: Location | None
 
 
 def _check_targets(plan: Plan, extensions: Any) -> list[Problem]:
-    from regionplan.plan.units import parse_unit
+    from regionplan.plan import unitcache
 
     out = []
     metrics = {m.id: m for m in plan.metrics}
     for t in plan.targets:
         metric: Metric | None = metrics.get(t.metric)
         if t.value_unit and metric is not None:
-            try:
-                tu = parse_unit(t.value_unit)
-            except Exception:
+            # pint's answers, from the cross-run cache when it has them (no pint import)
+            tu = unitcache.unit_dimensions(t.value_unit)
+            if tu is None:
                 out.append(
                     _err(
                         P.UNKNOWN_UNIT,
@@ -70,11 +70,8 @@ def _check_targets(plan: Plan, extensions: Any) -> list[Problem]:
                     )
                 )
             else:
-                try:
-                    mu = parse_unit(metric.unit)
-                except Exception:
-                    mu = None
-                if mu is not None and not _same_dimension(tu, mu):
+                mu = unitcache.unit_dimensions(metric.unit)
+                if mu is not None and tu != mu:
                     out.append(
                         _err(
                             P.UNIT_MISMATCH,
@@ -121,4 +118,5 @@ def _check_targets(plan: Plan, extensions: Any) -> list[Problem]:
                     "give 0 (judge from the baseline only) or more years",
                 )
             )
+    unitcache.save()
     return out

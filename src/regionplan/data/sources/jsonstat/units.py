@@ -60,12 +60,10 @@ def resolve_unit(text: str | None) -> str | None:
     """
     if text is None or not text.strip():
         return None
-    from regionplan.plan.units import parse_unit
+    from regionplan.plan.unitcache import unit_dimensions
 
     clean = " ".join(text.split())
-    try:
-        parse_unit(clean)
-    except Exception:  # pint raises several error types for unknown text
+    if unit_dimensions(clean) is None:  # pint cannot read it (asked once, across runs)
         key = clean.lower()
         if key in _UNIT_WORDS:
             return _UNIT_WORDS[key]
