@@ -93,22 +93,42 @@ def targets_frame(evaluation: Evaluation, *, explain: bool = True, lang: str = "
     """
     import pandas as pd
 
-    parts = [_batch_columns(evaluation, b) for b in evaluation.batches]
+    joined_columns = _joined_batch_columns(evaluation)
     columns: dict[str, Any] = {}
     for name in TARGET_COLUMNS:
         if name == "explanation":
             if explain:
-                columns[name] = [t.explain(lang) for t in evaluation.targets]
+                columns[name] = _target_sentences(evaluation, lang)
             continue
         if name == "as_of":
-            columns[name] = [evaluation.as_of] * sum(len(p["area"]) for p in parts)
+            columns[name] = [evaluation.as_of] * (len(evaluation.batches) * len(evaluation.areas))
             continue
-        joined = np.concatenate([p[name] for p in parts]) if parts else np.empty(0, dtype=object)
+        joined = joined_columns.pop(name, np.empty(0, dtype=object))
         if name in {"data_age_months", "members_with_data", "members"}:
             columns[name] = pd.array(joined, dtype="Int64")
         else:
             columns[name] = joined
     return pd.DataFrame(columns)
+
+
+#: Targets whose columns are built before they are joined: the columns of one target are
+#: some forty small arrays, so building every target's first would hold millions of them.
+_CHUNK = 256
+
+
+def _joined_batch_columns(evaluation: Evaluation) -> dict[str, np.ndarray]:
+    """The array columns of every target, joined a chunk of targets at a time.
+
+    Joining the chunks' joins gives the very arrays (and dtypes) one join of all would.
+    """
+    batches = evaluation.batches
+    chunks: list[dict[str, np.ndarray]] = []
+    for start in range(0, len(batches), _CHUNK):
+        parts = [_batch_columns(evaluation, b) for b in batches[start : start + _CHUNK]]
+        chunks.append({name: np.concatenate([p[name] for p in parts]) for name in parts[0]})
+    if len(chunks) == 1:
+        return chunks[0]
+    return {name: np.concatenate([c[name] for c in chunks]) for name in chunks[0]} if chunks else {}
 
 
 def _batch_columns(evaluation: Evaluation, batch: TargetBatch) -> dict[str, np.ndarray]:
@@ -185,6 +205,32 @@ def _batch_columns(evaluation: Evaluation, batch: TargetBatch) -> dict[str, np.n
     }
 
 
+def _target_sentences(evaluation: Evaluation, lang: str) -> list[str]:
+    """Each target's sentence in each area, in the frame's row order.
+
+    Each result is built, explained and dropped: keeping them all (as
+    :attr:`Evaluation.targets` does) would hold a history and a path per row.
+    """
+    areas = evaluation.areas
+    return [evaluation.target(b.target.id, area).explain(lang) for b in evaluation.batches for area in areas]
+
+
+def _goal_sentences(evaluation: Evaluation, lang: str) -> list[str]:
+    """Each element's sentence in each area, in the frame's row order; no result is kept.
+
+    Equal sentences are one string: most elements of a large plan measure nothing and say so
+    in the same words.
+    """
+    areas = evaluation.areas
+    said: dict[str, str] = {}
+    out = []
+    for node in evaluation.rolled.order:
+        for area in areas:
+            text = evaluation.goal(node, area).explain(lang)
+            out.append(said.setdefault(text, text))
+    return out
+
+
 def _deadline(batch: TargetBatch) -> Period | None:
     label = batch.rows.deadline_label
     if not label:
@@ -251,7 +297,7 @@ def goals_frame(evaluation: Evaluation, *, explain: bool = True, lang: str = "en
         "status": STATUS_VALUES[_concat([r.codes[e].astype(np.int64) for e in nodes], np.int64)],
     }
     if explain:
-        columns["explanation"] = [g.explain(lang) for g in evaluation.goals]
+        columns["explanation"] = _goal_sentences(evaluation, lang)
     columns["as_of"] = [evaluation.as_of] * (n * len(nodes))
     columns["score"] = _concat([r.scores[e].astype(float) for e in nodes], float)
     columns["coverage"] = _concat([r.coverage[e].astype(float) for e in nodes], float)

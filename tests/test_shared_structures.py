@@ -1,0 +1,62 @@
+"""Structures shared to save memory on large plans stay what they were: read-only where shared,
+ordinary where copied, and equal to what building them one by one gives."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+import regionplan
+from regionplan.data.sources import SourceContext
+from regionplan.evaluation import frames
+from regionplan.evaluation.evaluator import Evaluation
+from regionplan.plan.graph import EdgeKind, GoalGraph
+from regionplan.plan.model import Plan
+
+pd = pytest.importorskip("pandas")
+
+EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "gardermoregionen"
+
+
+@pytest.fixture(scope="module")
+def plan() -> Plan:
+    return regionplan.load_plan(EXAMPLE)
+
+
+@pytest.fixture(scope="module")
+def evaluation(plan: Plan, tmp_path_factory: pytest.TempPathFactory) -> Evaluation:
+    context = SourceContext(base_dir=EXAMPLE, cache_dir=tmp_path_factory.mktemp("cache"), offline=True)
+    return regionplan.evaluate(plan, as_of=dt.date(2026, 11, 26), context=context)
+
+
+def test_the_contribution_graph_has_every_contributes_to_edge_and_no_other(plan: Plan) -> None:
+    graph = GoalGraph.from_plan(plan)
+    whole, cg = graph.view(), graph.contribution_graph()
+    expected = {(u, v): d for u, v, d in whole.edges(data=True) if d["kind"] == EdgeKind.CONTRIBUTES_TO}
+    # every node, with the whole graph's attributes (one node table serves both graphs)
+    assert dict(cg.nodes(data=True)) == dict(whole.nodes(data=True))
+    assert cg.nodes["vision"]["obj"] is plan.element("vision")
+    assert {(u, v): d for u, v, d in cg.edges(data=True)} == expected
+    for node in whole:
+        assert sorted(cg.successors(node)) == sorted(v for u, v in expected if u == node)
+        assert sorted(cg.predecessors(node)) == sorted(u for u, v in expected if v == node)
+    assert any(whole.out_degree(n) > cg.out_degree(n) for n in whole)  # other edges were left out
+
+
+def test_target_columns_joined_in_chunks_are_those_joined_at_once(
+    evaluation: Evaluation, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert len(evaluation.batches) > 2
+    whole = evaluation.to_frame()
+    monkeypatch.setattr(frames, "_CHUNK", 2)
+    chunked = evaluation.to_frame()
+    pd.testing.assert_frame_equal(chunked, whole)
+    assert list(whole["target"].drop_duplicates()) == [b.target.id for b in evaluation.batches]
+
+
+def test_explanations_in_the_frames_are_those_of_the_results(evaluation: Evaluation) -> None:
+    targets, goals = evaluation.to_frame(lang="nb"), evaluation.goals_frame(lang="nb")
+    assert list(targets["explanation"]) == [t.explain("nb") for t in evaluation.targets]
+    assert list(goals["explanation"]) == [g.explain("nb") for g in evaluation.goals]
