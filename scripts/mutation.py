@@ -50,9 +50,12 @@ ROOT = Path(__file__).resolve().parent.parent
 MODULES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "status": (
         ("src/regionplan/evaluation/status.py", "src/regionplan/evaluation/status_policies.py"),
-        ("tests/test_status.py",),
+        ("tests/test_status.py", "tests/test_evaluation_fast_paths.py"),
     ),
-    "projection": (("src/regionplan/evaluation/projection.py",), ("tests/test_projection.py",)),
+    "projection": (
+        ("src/regionplan/evaluation/projection.py",),
+        ("tests/test_projection.py", "tests/test_evaluation_fast_paths.py"),
+    ),
     "rollup": (("src/regionplan/evaluation/rollup.py",), ("tests/test_rollup.py",)),
     "expressions": (
         ("src/regionplan/plan/expressions.py",),

@@ -301,3 +301,20 @@ def test_compound_growth_value_lies_inside_its_interval() -> None:
     logs = np.log([100.0, 112.0, 119.0, 135.0, 141.0])
     slope, intercept = np.polyfit(times, logs, 1)
     assert p.value[0] == pytest.approx(math.exp(intercept + slope * 2025.0))
+
+
+def test_observations_all_at_one_time_give_no_trend() -> None:
+    """Two figures for the same moment (per-row times) say nothing about a slope."""
+    times = np.array([[2020.0, 2020.0], [2019.0, 2020.0]])
+    got = LinearTrend().project(times, np.array([[1.0, 2.0], [1.0, 2.0]]), np.full(2, 2030.0))
+    assert np.isnan(got.slope[0]) and np.isnan(got.value[0])
+    assert got.slope[1] == pytest.approx(1.0) and got.value[1] == pytest.approx(12.0)
+
+
+def test_a_projection_that_does_not_say_its_span_is_never_indicative() -> None:
+    no_span = LinearTrend().project(np.array([2020.0, 2021.0]), np.array([[1.0, 2.0]]), np.array([2030.0]))
+    no_span = type(no_span)(
+        no_span.method, no_span.value, no_span.low, no_span.high, no_span.slope, no_span.n_points, 0.8
+    )
+    flags = no_span.indicative(np.array([2100.0]))
+    assert flags.dtype == np.bool_ and not flags.any()
