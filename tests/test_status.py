@@ -749,3 +749,14 @@ def test_open_sdg_degenerate_inputs_raise_no_numpy_warnings(
         warnings.simplefilter("error")
         j = one(base, latest, goal, years=years)
     assert statuses(j) == [Status.INSUFFICIENT_DATA] or j.reason[0] == "met"
+
+
+def test_open_sdg_measures_a_negative_series_by_its_own_growth() -> None:
+    """A series below zero (a net outflow, say) that rises towards its goal: the growth rates
+    of its magnitudes, turned round, give the measure (-100 to -80 in 2 years, goal -50 in 5)."""
+    j = one(-100.0, -80.0, -50.0, years=2, to_deadline=5)
+    observed = (80 / 100) ** (1 / 2) - 1
+    required = (50 / 100) ** (1 / 5) - 1
+    assert j.measure[0] == pytest.approx(-observed / abs(required))  # 0.8155: moderate
+    assert statuses(j) == [Status.OFF_TRACK]
+    assert list(j.reason) == ["moderate_progress"]
