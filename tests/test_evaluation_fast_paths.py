@@ -228,7 +228,10 @@ class _Scribbler(DefaultPolicy):
 
     def judge(self, evidence: Evidence, projector: Projector) -> Judgement:
         evidence.values[:] = 0.0
-        return super().judge(evidence, projector)
+        judged = super().judge(evidence, projector)
+        for shared in (evidence.times, evidence.base_time, evidence.base_value):
+            shared[:] = -1.0  # after judging: only what the evaluation keeps could show it
+        return judged
 
 
 def test_targets_of_one_metric_do_not_share_the_arrays_a_policy_is_given(
@@ -262,3 +265,6 @@ def test_targets_of_one_metric_do_not_share_the_arrays_a_policy_is_given(
         results["second"].latest is not None and results["second"].latest.value == 140.0
     )  # 2023: the latest published by then
     assert results["second"].status is Status.ON_TRACK
+    assert results["first"].baseline == results["second"].baseline  # the baseline as stated
+    assert results["first"].baseline is not None and results["first"].baseline.value == 110.0  # 2020
+    assert [p.value for p in results["second"].history] == [100.0, 110.0, 120.0, 130.0, 140.0]

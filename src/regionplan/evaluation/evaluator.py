@@ -374,12 +374,13 @@ def evaluate(
 def _evidence(rows: Rows, target: Target, metric: Metric, as_of_time: float) -> Evidence:
     """What the target's policy judges, from its rows."""
     n = rows.values.shape[0]
+    # a policy may write to what it is given: the rows keep arrays that targets share
     return Evidence(
-        times=rows.times,
-        values=rows.values,
+        times=rows.times.copy(),
+        values=rows.values.copy(),
         direction=np.full(n, metric.direction.sign),
-        base_time=rows.base_time,
-        base_value=rows.base_value,
+        base_time=rows.base_time.copy(),
+        base_value=rows.base_value.copy(),
         goal=rows.goal,
         deadline=np.full(n, rows.deadline),
         tolerance=np.full(n, target.tolerance * unit_factor(target.value_unit, metric)),

@@ -23,6 +23,7 @@ import numpy as np
 
 from regionplan.data.dataset import DataSet
 from regionplan.data.series import Series
+from regionplan.evaluation.status import nothing
 from regionplan.plan.model import Metric, Plan, Target, TargetKind
 from regionplan.plan.periods import Period
 from regionplan.plan.units import parse_unit, registry
@@ -57,6 +58,18 @@ def _times(series: Series) -> np.ndarray:
     """``series.times``, a fresh array (a policy may write to what it is given)."""
     times: np.ndarray = of_periods(series.periods, "times", lambda: series.times)
     return times.copy()
+
+
+def _shared_times(series: Series) -> np.ndarray:
+    """``series.times``, one read-only array per tuple of periods (kept by a target's rows)."""
+
+    def times() -> np.ndarray:
+        shared = np.array(series.times, dtype=float)
+        shared.setflags(write=False)
+        return shared
+
+    out: np.ndarray = of_periods(series.periods, "shared times", times)
+    return out
 
 
 def period_times(periods: Sequence[Period]) -> list[float]:
@@ -218,9 +231,9 @@ def build_rows(
     deadline_period = _time_of(target.deadline, metric) or metric.period.read(str(plan.meta.period_end))
     deadline_label = target.deadline
     facts: dict[str, np.ndarray] = {}
-    values = series.values.copy() if memo is not None else series.values
+    values = series.values  # shared with the next target of the metric: read only
     periods = series.periods
-    times = _times(series)
+    times = _shared_times(series)
     base_col = (
         column_of(series, _time_of(target.baseline, metric))
         if target.baseline
@@ -239,8 +252,9 @@ def build_rows(
     factor = unit_factor(target.value_unit, metric)
     every_year = False
     condition = False
-    stated_time, stated_value = base_time.copy(), base_value.copy()
-    shock_time, shock_value = np.full(n, np.nan), np.full(n, np.nan)
+    # as stated: the baseline below is replaced, never written to, where it moves
+    stated_time, stated_value = base_time, base_value
+    shock_time = shock_value = nothing(n)
     undefined = np.full(n, "", dtype=object)
     kind = target.kind
     # a change of zero keeps a level; a percentage of a zero baseline is no target at all
@@ -350,7 +364,7 @@ def _growth_gap(
     n = len(areas)
     undefined = np.full(n, "", dtype=object)
     if base_col is None or not o.periods:
-        return np.full((n, len(series.periods)), np.nan), series.periods, _times(series), undefined
+        return np.full((n, len(series.periods)), np.nan), series.periods, _shared_times(series), undefined
     o_index = {t: j for j, t in enumerate(_rounded_times(o.periods))}
     cols = np.array([o_index.get(t, -1) for t in _rounded_times(series.periods)])
     ov = np.full(series.values.shape, np.nan)
@@ -365,4 +379,4 @@ def _growth_gap(
     gap = m_growth - o_growth
     gap[:, :base_col] = np.nan
     gap[:, base_col] = np.where(np.isnan(gap[:, base_col]), np.nan, 0.0)
-    return gap, series.periods, _times(series), undefined
+    return gap, series.periods, _shared_times(series), undefined

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import abc
 import enum
+import functools
 from collections.abc import Mapping
 from typing import ClassVar
 
@@ -399,6 +400,15 @@ class Judgement:
     thresholds: Mapping[str, float]
     method: str
     facts: Mapping[str, np.ndarray] = attrs.field(factory=dict)
+
+
+@functools.lru_cache(maxsize=64)
+def nothing(n: int) -> np.ndarray:
+    """``n`` times ``NaN``, read-only and shared: what a target keeps where it has no value
+    (a shock that did not happen, a measure a policy does not use)."""
+    out = np.full(n, np.nan)
+    out.setflags(write=False)
+    return out
 
 
 def progress_share(ev: Evidence, latest: np.ndarray) -> np.ndarray:

@@ -33,6 +33,7 @@ from regionplan.evaluation.status import (
     Judgement,
     Status,
     StatusPolicy,
+    nothing,
     progress_share,
 )
 from regionplan.markers import hookimpl
@@ -163,7 +164,7 @@ class DefaultPolicy(StatusPolicy):
             latest_t,
             latest_v,
             _projection(ev, projector),
-            np.full(n, np.nan),
+            nothing(n),  # this policy has no measure of its own
             {},
             self.name,
             {"path": np.where(on_path, path, np.nan)},
