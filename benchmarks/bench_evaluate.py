@@ -99,6 +99,12 @@ def run(quick: bool) -> dict[str, Any]:
         read += sum(int(rolled.codes[e].sum()) + int(rolled.coverage[e].size) for e in rolled.order)
         return evaluation, read
 
+    def run_lib_columns(ds: Any = dataset, the_plan: Any = plan) -> Any:
+        # the same table without a sentence per row: every column from the arrays
+        evaluation = run_lib(ds, the_plan)
+        evaluation.to_frame(explain=False)
+        return evaluation
+
     # taken in turn, each the mean of several calls: a few milliseconds each, on shared cores
     lib, base = paired_times(run_lib, run_numpy, 5 if quick else 15, number=5)
     as_arrays, base_for_arrays = paired_times(run_lib_arrays, run_numpy, 5 if quick else 15, number=5)
@@ -106,6 +112,7 @@ def run(quick: bool) -> dict[str, Any]:
     arrays_cpu_ratio = as_arrays.cpu / base_for_arrays.cpu
     arrays_agree = _arrays_agree(as_arrays.result[0], lib.result)
     read = median_time(run_lib_read, 3 if quick else 7, warmup=1)
+    columns, base_for_columns = paired_times(run_lib_columns, run_numpy, 5 if quick else 15, number=2)
     compared = compare(lib.result, plan, dataset, base.result)
     ratio = lib.wall / base.wall
     cpu_ratio = lib.cpu / base.cpu  # steadier than wall time when others share the cores
@@ -149,6 +156,16 @@ def run(quick: bool) -> dict[str, Any]:
             note="the numpy baseline's statuses are arrays already",
             cpu=read.cpu,
             baseline_cpu=base.cpu,
+        ),
+        Row(
+            "… the same evaluate, read back as a frame without explanations (to_frame(explain=False))",
+            columns.wall,
+            "s",
+            baseline=base_for_columns.wall,
+            baseline_name="hand-written numpy",
+            note="every column of to_frame but the sentence",
+            cpu=columns.cpu,
+            baseline_cpu=base_for_columns.cpu,
         ),
         Row(
             f"evaluate with baseline sensitivity (window {'/'.join(map(str, windows))} years)",
