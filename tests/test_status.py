@@ -19,7 +19,7 @@ from regionplan.data.series import Series
 from regionplan.evaluation.evaluator import evaluate
 from regionplan.evaluation.projection import LinearTrend
 from regionplan.evaluation.status import REASONS, Evidence, Status
-from regionplan.evaluation.status_policies import DefaultPolicy, OpenSdgPolicy
+from regionplan.evaluation.status_policies import DefaultPolicy, OpenSdgPolicy, required_path
 from regionplan.plan.model import (
     Contribution,
     Direction,
@@ -760,3 +760,82 @@ def test_open_sdg_measures_a_negative_series_by_its_own_growth() -> None:
     assert j.measure[0] == pytest.approx(-observed / abs(required))  # 0.8155: moderate
     assert statuses(j) == [Status.OFF_TRACK]
     assert list(j.reason) == ["moderate_progress"]
+
+
+def _two_areas(
+    values: list[list[float]], *, direction: int, goal: float, base_col: int = 0, **kw: Any
+) -> Any:
+    """Evidence of two areas over 2016–2021 (yearly), the baseline at ``base_col``."""
+    v = np.array(values, dtype=float)
+    times = np.arange(2016.0, 2016.0 + v.shape[1])
+    return Evidence(
+        times=times,
+        values=v,
+        direction=np.full(2, direction),
+        base_time=np.full(2, times[base_col]),
+        base_value=v[:, base_col].copy(),
+        goal=np.full(2, goal),
+        deadline=np.full(2, 2030.0),
+        tolerance=np.full(2, kw.pop("tolerance", 0.0)),
+        every_year=np.full(2, kw.pop("every_year", False)),
+        condition=np.zeros(2, dtype=bool),
+        as_of=2022.5,
+        **kw,
+    )
+
+
+def test_every_year_is_judged_in_each_area_on_its_own() -> None:
+    ev = _two_areas([[1, 2, 3, 4, 5, 6], [1, 2, 3, 2, 5, 6]], direction=1, goal=math.nan, every_year=True)
+    j = DefaultPolicy().judge(ev, PROJECTOR)
+    assert statuses(j) == [Status.ON_TRACK, Status.OFF_TRACK]
+    assert list(j.reason) == ["met_every_year", "not_every_year"]
+
+
+def test_held_steady_is_judged_in_each_area_from_its_baseline_on() -> None:
+    """Maintain, every year: the values before the baseline (2018) do not count, a gap does not
+    break a steady series, and one area's slip is its own."""
+    nan = math.nan
+    ev = _two_areas(
+        [[50, 90, 100, nan, 100.5, 99.5], [100, 100, 100, 100, 103, 100]],
+        direction=0,
+        goal=math.nan,
+        base_col=2,
+        every_year=True,
+        tolerance=1.0,
+    )
+    j = DefaultPolicy().judge(ev, PROJECTOR)
+    assert statuses(j) == [Status.ON_TRACK, Status.OFF_TRACK]
+    assert list(j.reason) == ["held_steady", "not_held_steady"]
+
+
+def test_open_sdg_no_growth_at_all_is_limited_progress_not_deterioration() -> None:
+    """A measure of exactly 0 (the value where it started) meets the lowest threshold, 0."""
+    j = one(100.0, 100.0, 120.0)
+    assert j.measure[0] == 0.0
+    assert statuses(j) == [Status.OFF_TRACK]
+    assert list(j.reason) == ["limited_progress"]
+    assert list(j.category) == ["limited_progress"]
+
+
+def test_the_required_path_is_the_baseline_before_it_and_the_goal_after_the_deadline() -> None:
+    def path(base_time: float, deadline: float, at: float) -> float:
+        ev = Evidence(
+            times=np.array([2020.0]),
+            values=np.array([[100.0]]),
+            direction=np.ones(1),
+            base_time=np.array([base_time]),
+            base_value=np.array([100.0]),
+            goal=np.array([200.0]),
+            deadline=np.array([deadline]),
+            tolerance=np.zeros(1),
+            every_year=np.zeros(1, dtype=bool),
+            condition=np.zeros(1, dtype=bool),
+            as_of=2021.0,
+        )
+        return float(required_path(ev, np.array([at]))[0])
+
+    assert path(2020.0, 2030.0, 2015.0) == 100.0  # before the baseline: the baseline
+    assert path(2020.0, 2030.0, 2025.0) == 150.0
+    assert path(2020.0, 2030.0, 2040.0) == 200.0  # after the deadline: the goal
+    assert path(2020.0, 2020.5, 2020.25) == 150.0  # a deadline half a year on
+    assert path(2020.0, 2020.0, 2020.5) == 200.0  # no time to get there: the goal
