@@ -22,8 +22,6 @@ from regionplan.evaluation.projection import (
     LinearTrend,
     Projection,
     Projector,
-    _ols,
-    _span,
     _t_quantile,
     student_t_quantile,
 )
@@ -71,7 +69,8 @@ def test_span_is_the_first_and_last_observed_time(shape: tuple[int, int]) -> Non
         seen = ~np.isnan(values)
         first = np.where(seen, t, np.inf).min(axis=1, initial=np.inf)
         last = np.where(seen, t, -np.inf).max(axis=1, initial=-np.inf)
-        got_first, got_last = _span(times, values)
+        projected = LinearTrend().project(times, values, np.full(shape[0], 2030.0))
+        got_first, got_last = projected.first, projected.last
         np.testing.assert_array_equal(got_first, np.where(np.isfinite(first), first, np.nan))
         np.testing.assert_array_equal(got_last, np.where(np.isfinite(last), last, np.nan))
 
@@ -204,7 +203,8 @@ def test_least_squares_down_the_columns_is_the_fit_of_each_row(shape: tuple[int,
     rng = np.random.default_rng(9)
     at = np.full(shape[0], 2030.0)
     for times in (2000.0 + np.arange(shape[1]), 2000.0 + np.sort(rng.uniform(0, 20, size=shape), axis=1)):
-        pred, _low, _high, slope, n = _ols(times, values, at, 0.8)
+        projected = LinearTrend().project(times, values, at)
+        pred, slope, n = projected.value, projected.slope, projected.n_points
         want_pred, want_slope = _ols_row_by_row(times, values, at)
         np.testing.assert_allclose(pred, want_pred, rtol=1e-9)
         np.testing.assert_allclose(slope, want_slope, rtol=1e-7, atol=1e-9)

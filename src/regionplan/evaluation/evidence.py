@@ -56,8 +56,7 @@ def of_periods(periods: Sequence[Period], what: Hashable, compute: Callable[[], 
 
 def _times(series: Series) -> np.ndarray:
     """``series.times``, a fresh array (a policy may write to what it is given)."""
-    times: np.ndarray = of_periods(series.periods, "times", lambda: series.times)
-    return times.copy()
+    return _shared_times(series).copy()
 
 
 def _shared_times(series: Series) -> np.ndarray:
@@ -68,7 +67,7 @@ def _shared_times(series: Series) -> np.ndarray:
         shared.setflags(write=False)
         return shared
 
-    out: np.ndarray = of_periods(series.periods, "shared times", times)
+    out: np.ndarray = of_periods(series.periods, "times", times)
     return out
 
 

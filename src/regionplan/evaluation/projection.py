@@ -186,15 +186,6 @@ class Projector(abc.ABC):
         return (self.__doc__ or self.name).strip().splitlines()[0]
 
 
-def _ols(times: np.ndarray, values: np.ndarray, at: np.ndarray, confidence: float) -> tuple[np.ndarray, ...]:
-    """Row-wise least squares with NaN as missing; returns prediction, low, high, slope, n.
-
-    The interval is the classical prediction interval of a new observation at ``at``:
-    residual variance on n − 2 degrees of freedom, Student's t quantile on the same.
-    """
-    return _ols_down(times, _down(values), at, confidence)
-
-
 def _down(values: np.ndarray) -> np.ndarray:
     """Rows as columns, contiguous: numpy reduces many short rows several times slower
     than the same numbers down columns."""
@@ -207,7 +198,12 @@ def _times_down(times: np.ndarray) -> np.ndarray:
 
 
 def _ols_down(times: np.ndarray, y: np.ndarray, at: np.ndarray, confidence: float) -> tuple[np.ndarray, ...]:
-    """:func:`_ols` of the transposed values ``y`` (shape ``(T, rows)``)."""
+    """Least squares of each column of ``y`` (the transposed values, shape ``(T, rows)``), NaN
+    as missing; returns prediction, low, high, slope and number of points per row.
+
+    The interval is the classical prediction interval of a new observation at ``at``:
+    residual variance on n − 2 degrees of freedom, Student's t quantile on the same.
+    """
     mask = ~np.isnan(y)
     n = np.count_nonzero(mask, axis=0).astype(float)
     t = _times_down(times)
@@ -231,13 +227,9 @@ def _ols_down(times: np.ndarray, y: np.ndarray, at: np.ndarray, confidence: floa
     return pred, pred - half, pred + half, np.where(enough, slope, np.nan), n
 
 
-def _span(times: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The time of each row's first and last observation (``NaN`` for an empty row)."""
-    return _span_down(times, _down(values))
-
-
 def _span_down(times: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """:func:`_span` of the transposed values ``y`` (shape ``(T, rows)``)."""
+    """The time of each row's first and last observation (``NaN`` for an empty row), from the
+    transposed values ``y`` (shape ``(T, rows)``)."""
     seen = ~np.isnan(y)
     t = _times_down(times)
     first = np.where(seen, t, np.inf).min(axis=0, initial=np.inf)
