@@ -60,3 +60,42 @@ def test_explanations_in_the_frames_are_those_of_the_results(evaluation: Evaluat
     targets, goals = evaluation.to_frame(lang="nb"), evaluation.goals_frame(lang="nb")
     assert list(targets["explanation"]) == [t.explain("nb") for t in evaluation.targets]
     assert list(goals["explanation"]) == [g.explain("nb") for g in evaluation.goals]
+
+
+def test_targets_arrays_are_rows_of_shared_arrays_and_read_only(evaluation: Evaluation) -> None:
+    assert len(evaluation.areas) == 1  # few areas: packed
+    first = evaluation.batches[0]
+    statuses = [b.judgement.status for b in evaluation.batches]
+    assert not any(s.flags.writeable for s in statuses)
+    assert all(s.base is not None and s.base.shape == (len(s.base), 1) for s in statuses)
+    # targets judged alike (the same fields, facts and projection) share one array per field
+    packs = {id(s.base) for s in statuses}
+    assert len(packs) < len(statuses)
+    goals = {id(b.rows.goal.base) for b in evaluation.batches}
+    assert len(goals) == len(packs)
+    # a metric's published values and their times stay shared, not copied per target
+    same_metric = [b for b in evaluation.batches if b.metric.id == first.metric.id]
+    if len(same_metric) > 1 and first.target.area == same_metric[1].target.area:
+        assert first.rows.times is same_metric[1].rows.times
+
+
+def test_packed_and_unpacked_evaluations_are_the_same(
+    plan: Plan,
+    tmp_path_factory: pytest.TempPathFactory,
+    evaluation: Evaluation,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from regionplan.evaluation import evaluator
+
+    monkeypatch.setattr(evaluator, "_PACK_BELOW_AREAS", 0)  # as for many areas: held as judged
+    context = SourceContext(base_dir=EXAMPLE, cache_dir=tmp_path_factory.mktemp("cache"), offline=True)
+    unpacked = regionplan.evaluate(plan, as_of=dt.date(2026, 11, 26), context=context)
+    batch = unpacked.batches[0]
+    assert batch.judgement is batch.judgement and batch.judgement.status.flags.writeable
+    pd.testing.assert_frame_equal(unpacked.to_frame(), evaluation.to_frame())
+    pd.testing.assert_frame_equal(unpacked.goals_frame(), evaluation.goals_frame())
+    assert unpacked.to_dict() == evaluation.to_dict()
+    assert set(unpacked.sensitivity) == set(evaluation.sensitivity) != set()
+    for tid in evaluation.sensitivity:
+        a, b = unpacked.sensitivity[tid], evaluation.sensitivity[tid]
+        assert a.periods == b.periods and (a.status == b.status).all() and (a.reason == b.reason).all()

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 import attrs
@@ -21,29 +21,64 @@ from regionplan.data.dataset import DataSet
 from regionplan.data.series import Series
 from regionplan.evaluation.evidence import Rows, column_of, period_labels, period_times
 from regionplan.evaluation.freshness import target_age, target_origin
+from regionplan.evaluation.packing import Packed
 from regionplan.evaluation.projection import Projection
 from regionplan.evaluation.results import Point, ProjectionResult, TargetResult
-from regionplan.evaluation.sensitivity import BaselineSensitivity
+from regionplan.evaluation.sensitivity import BaselineSensitivity, SensitivityBatch
 from regionplan.evaluation.status import Judgement, Status
 from regionplan.plan.model import Metric, Target
 from regionplan.plan.periods import Period, PeriodSpec
 
-__all__ = ["TargetBatch", "target_result"]
+__all__ = ["HeldSensitivity", "TargetBatch", "target_result"]
 
 
 @attrs.frozen(eq=False)
 class TargetBatch:
-    """One target judged in every area at once: the arrays behind its :class:`TargetResult` s."""
+    """One target judged in every area at once: the arrays behind its :class:`TargetResult` s.
+
+    Its :attr:`rows` and :attr:`judgement` are held packed with other targets' (see
+    :mod:`~regionplan.evaluation.packing`) and made again, read-only, each time they are read.
+    """
 
     target: Target
     metric: Metric
     other: Metric | None
-    rows: Rows
-    judgement: Judgement
+    #: the rows, the judgement and the verdicts from earlier base periods (or ``None``), in that order
+    held: Packed
     method: str
     unit: str
     #: the evaluation date (for the age of the latest figures)
     as_of: dt.date | None = None
+
+    @property
+    def rows(self) -> Rows:
+        """The evidence the target was judged on, one row per area."""
+        rows: Rows = self.held.get(0)
+        return rows
+
+    @property
+    def judgement(self) -> Judgement:
+        """The target's policy's verdicts, one per area."""
+        judgement: Judgement = self.held.get(1)
+        return judgement
+
+
+class HeldSensitivity(Mapping[str, SensitivityBatch]):
+    """Target id -> its verdicts from earlier base periods, as held by the targets' batches."""
+
+    def __init__(self, batches: Sequence[TargetBatch], ids: Iterable[str]) -> None:
+        by_id = {b.target.id: b for b in batches}
+        self._held = {i: by_id[i].held for i in ids}
+
+    def __getitem__(self, target_id: str) -> SensitivityBatch:
+        found: SensitivityBatch = self._held[target_id].get(2)
+        return found
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._held)
+
+    def __len__(self) -> int:
+        return len(self._held)
 
 
 def target_result(

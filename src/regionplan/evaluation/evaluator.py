@@ -15,7 +15,8 @@ given), the date of the evaluation, and returns an immutable :class:`Evaluation`
 
 Everything is computed on arrays: one pass per target across all regions. The evidence
 is built in :mod:`~regionplan.evaluation.evidence`, each target's arrays are kept as a
-:class:`~regionplan.evaluation.batch.TargetBatch`, and the per-area results are the
+:class:`~regionplan.evaluation.batch.TargetBatch` (packed with other targets' as rows of
+shared arrays: :mod:`~regionplan.evaluation.packing`), and the per-area results are the
 classes of :mod:`~regionplan.evaluation.results`.
 """
 
@@ -37,9 +38,10 @@ from regionplan.data.sources import SourceContext
 from regionplan.errors import EvaluationError
 from regionplan.evaluation import contracts
 from regionplan.evaluation.arrays import TargetArrays, status_arrays
-from regionplan.evaluation.batch import TargetBatch, target_result
+from regionplan.evaluation.batch import HeldSensitivity, TargetBatch, target_result
 from regionplan.evaluation.evidence import Rows, build_rows, unit_factor
-from regionplan.evaluation.projection import Projector
+from regionplan.evaluation.packing import Packer
+from regionplan.evaluation.projection import Projection, Projector
 from regionplan.evaluation.results import GoalResult, TargetResult
 from regionplan.evaluation.rollup import ChildStatus, MixArrays, describe_many
 from regionplan.evaluation.sensitivity import SensitivityBatch, baseline_sensitivity
@@ -337,9 +339,10 @@ def evaluate(
     graph = GoalGraph.of(plan)  # built once per plan, not on every evaluation
     metrics = {m.id: m for m in plan.metrics}
     batches: list[TargetBatch] = []
-    sensitivity: dict[str, SensitivityBatch | None] = {}
+    sensitive: list[str] = []  # the targets with verdicts from earlier base periods
     as_of_time = Period.instant(day).time
     published: dict[tuple[str, str | None], Series] = {}  # each metric's figures, read once
+    packer = _packer(len(areas))
     for target in plan.targets:
         metric = metrics[target.metric]
         rows = build_rows(
@@ -356,9 +359,8 @@ def evaluate(
         judgement = policy.judge(_evidence(rows, target, metric, as_of_time), projector)
         unit = "pp" if target.kind is TargetKind.GROWTH_VS else unit_label(parse_unit(metric.unit))
         other = metrics.get(target.other or "")
-        batches.append(TargetBatch(target, metric, other, rows, judgement, projector.name, unit, day))
         # the same reading and judging from earlier base periods, all areas at once
-        sensitivity[target.id] = baseline_sensitivity(
+        found = baseline_sensitivity(
             target,
             metric,
             rows,
@@ -366,9 +368,30 @@ def evaluate(
             rows_for=functools.partial(_rows_for, plan, metric, dataset, areas, day, other, published),
             judge=functools.partial(_judge_rows, policy, projector, metric, as_of_time),
         )
+        if found is not None:
+            sensitive.append(target.id)
+        held = packer.add(rows, judgement, found)
+        batches.append(TargetBatch(target, metric, other, held, projector.name, unit, day))
+    packer.close()
     rolled = _roll_up(graph, len(areas), batches, ext, rollup)
-    found = {k: v for k, v in sensitivity.items() if v is not None}
-    return Evaluation(plan, graph, dataset, day, areas, tuple(batches), rolled, rollup, found, comparisons)
+    kept = tuple(batches)
+    return Evaluation(
+        plan, graph, dataset, day, areas, kept, rolled, rollup, HeldSensitivity(kept, sensitive), comparisons
+    )
+
+
+def _packer(n_areas: int) -> Packer:
+    """How an evaluation holds its targets' arrays: as rows of shared arrays where areas are
+    few (an array object costs some 100 bytes besides its numbers: more than the numbers of
+    one area, a fifth of those of 64), as they are where areas are many."""
+    if n_areas >= _PACK_BELOW_AREAS:
+        return Packer(())
+    # a metric's published values and their times are shared by its targets: never copied
+    return Packer((Rows, Judgement, Projection, SensitivityBatch), keep=frozenset({"times", "values"}))
+
+
+#: Targets' arrays are packed when fewer areas than this are evaluated.
+_PACK_BELOW_AREAS = 64
 
 
 def _evidence(rows: Rows, target: Target, metric: Metric, as_of_time: float) -> Evidence:
