@@ -57,6 +57,10 @@ MODULES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
         ("tests/test_projection.py", "tests/test_evaluation_fast_paths.py"),
     ),
     "rollup": (("src/regionplan/evaluation/rollup.py",), ("tests/test_rollup.py",)),
+    "packing": (
+        ("src/regionplan/evaluation/packing.py",),
+        ("tests/test_packing.py", "tests/test_shared_structures.py"),
+    ),
     "expressions": (
         ("src/regionplan/plan/expressions.py",),
         ("tests/test_expressions.py", "tests/test_hostile_values.py"),
