@@ -127,6 +127,13 @@ def _unit(value: pint.Unit | str) -> pint.Unit:
         raise ValueError(f"Series.unit {value!r:.80} is not a unit the unit registry knows") from exc
 
 
+def _series(
+    areas: tuple[str, ...], periods: tuple[Period, ...], values: np.ndarray, unit: str, provenance: Any
+) -> Series:
+    """A series unpickled (:meth:`Series.__reduce__`)."""
+    return Series(areas, periods, values, unit, provenance)
+
+
 def _array_eq(a: np.ndarray, b: np.ndarray) -> bool:
     return a.shape == b.shape and bool(np.array_equal(a, b, equal_nan=a.dtype.kind == "f"))
 
@@ -231,6 +238,11 @@ class Series:
         )
 
     __hash__ = None  # type: ignore[assignment]
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # The unit travels as its text, read again through regionplan's unit registry:
+        # pint would read it through its application registry, which lacks "job" and "person".
+        return (_series, (self.areas, self.periods, self.values, f"{self.unit}", self.provenance))
 
     # -- construction -------------------------------------------------------
 

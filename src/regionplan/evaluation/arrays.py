@@ -14,13 +14,13 @@ No result object is built: the arrays are read from the evaluation's own.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 import attrs
 import numpy as np
 
 from regionplan.evaluation.evidence import Rows
+from regionplan.plan.fields import ReadOnlyMapping
 from regionplan.plan.periods import Period
 
 if TYPE_CHECKING:
@@ -68,7 +68,7 @@ class TargetArrays:
 
 def status_arrays(evaluation: Evaluation) -> Mapping[str, TargetArrays]:
     """Every target's arrays, by target id (in plan order)."""
-    return MappingProxyType({b.target.id: target_arrays(evaluation, b) for b in evaluation.batches})
+    return ReadOnlyMapping({b.target.id: target_arrays(evaluation, b) for b in evaluation.batches})
 
 
 def target_arrays(evaluation: Evaluation, batch: TargetBatch) -> TargetArrays:

@@ -41,13 +41,12 @@ import numbers
 import os
 import re
 import sys
-from collections.abc import Callable, Mapping
-from types import MappingProxyType
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 import attrs
 
-__all__ = ["checked_fields"]
+__all__ = ["ReadOnlyMapping", "checked_fields"]
 
 #: Fields that hold period labels: an ``int`` year is the same label as its text.
 _PERIOD_FIELDS = frozenset({"baseline", "deadline", "shock"})
@@ -142,12 +141,41 @@ def _period_spec(value: Any, where: str) -> Any:
     raise _wrong(where, "a PeriodSpec, 'year', '1 January' or 'Q1'..'Q4'", value)
 
 
+class ReadOnlyMapping(Mapping[str, Any]):
+    """A mapping that cannot be changed (a plan's query), and that pickles and copies,
+    as ``types.MappingProxyType`` does not."""
+
+    __slots__ = ("_data",)
+    _data: dict[str, Any]
+
+    def __init__(self, data: Mapping[str, Any] | None = None) -> None:
+        object.__setattr__(self, "_data", dict(data or {}))
+
+    def __getitem__(self, key: str) -> Any:
+        return self._data[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._data)
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError(f"{type(self).__name__} cannot be changed")
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self._data,))
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self._data!r})"
+
+
 def _query(value: Any, where: str) -> Mapping[str, Any]:
     if not isinstance(value, Mapping):
         raise _wrong(where, "a mapping", value)
     plain = (str, int, float, bool, type(None))
     # a copy: the caller's dict (and lists in it) can change later, the plan cannot
-    return MappingProxyType({k: v if isinstance(v, plain) else copy.deepcopy(v) for k, v in value.items()})
+    return ReadOnlyMapping({k: v if isinstance(v, plain) else copy.deepcopy(v) for k, v in value.items()})
 
 
 def _enum(cls: type[enum.Enum]) -> _Check:
@@ -226,7 +254,7 @@ def _rule_for(field: str, annotation: str, module: str) -> _Rule | None:
         inner = _rule_for("", annotation[6:-6], module)
         return None if inner is None else (_items(inner[0]), frozenset(), inner[1])
     if annotation == "Mapping[str, Any]":
-        return _query, frozenset({MappingProxyType}), None
+        return _query, frozenset({ReadOnlyMapping}), None
     if annotation == "PeriodSpec":
         return _period_spec, frozenset({getattr(sys.modules[module], annotation)}), None
     if annotation in _SCALARS:

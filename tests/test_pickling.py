@@ -1,0 +1,86 @@
+"""Plans, data and evaluations pickle and copy: to a process pool, a cache, a notebook's store."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import json
+import pickle
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import regionplan
+from regionplan.data.series import Series
+from regionplan.data.sources import SourceContext
+from regionplan.evaluation.evaluator import Evaluation
+from regionplan.plan.fields import ReadOnlyMapping
+from regionplan.plan.model import Plan
+from regionplan.plan.periods import Period
+
+EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "gardermoregionen"
+AS_OF = dt.date(2026, 11, 26)
+
+
+@pytest.fixture(scope="module")
+def plan() -> Plan:
+    return regionplan.load_plan(EXAMPLE)
+
+
+@pytest.fixture(scope="module")
+def evaluation(plan: Plan, tmp_path_factory: pytest.TempPathFactory) -> Evaluation:
+    context = SourceContext(base_dir=EXAMPLE, cache_dir=tmp_path_factory.mktemp("cache"), offline=True)
+    return regionplan.evaluate(plan, as_of=AS_OF, context=context)
+
+
+def test_a_plan_pickles_and_copies_equal(plan: Plan) -> None:
+    assert pickle.loads(pickle.dumps(plan)) == plan
+    assert copy.deepcopy(plan) == plan
+    with_query = [s for m in plan.metrics for s in m.sources if s.query]
+    assert with_query, "the example reads some metric with a query"
+    again = pickle.loads(pickle.dumps(with_query[0]))
+    assert dict(again.query) == dict(with_query[0].query)
+
+
+def test_a_series_in_a_unit_of_its_own_pickles() -> None:
+    series = Series(("3209", "3238"), (Period.year(2020),), np.array([[1.5], [2.0]]), "job / person")
+    again = pickle.loads(pickle.dumps(series))
+    assert again == series and f"{again.unit}" == f"{series.unit}"
+    assert not again.values.flags.writeable
+
+
+def test_an_evaluation_comes_back_equal_in_a_fresh_process(evaluation: Evaluation, tmp_path: Path) -> None:
+    evaluation.arrays  # noqa: B018 - cached on the evaluation: it must pickle too
+    stored = tmp_path / "evaluation.pickle"
+    stored.write_bytes(pickle.dumps(evaluation))
+    # a fresh interpreter, as a process pool started by "spawn" or a later session reads it
+    script = (
+        "import json, pickle, sys; "
+        "ev = pickle.loads(open(sys.argv[1], 'rb').read()); "
+        "print(json.dumps(ev.to_dict(), default=str, sort_keys=True))"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", script, str(stored)], capture_output=True, text=True, check=False
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    expected = json.loads(json.dumps(evaluation.to_dict(), default=str, sort_keys=True))
+    assert json.loads(proc.stdout) == expected
+    assert copy.deepcopy(evaluation).to_frame().equals(evaluation.to_frame())
+
+
+def test_a_read_only_mapping_cannot_be_changed() -> None:
+    m = ReadOnlyMapping({"a": 1, "b": [2]})
+    assert dict(m) == {"a": 1, "b": [2]} and m == {"a": 1, "b": [2]} and len(m) == 2
+    with pytest.raises(TypeError):
+        m["c"] = 3  # type: ignore[index]
+    with pytest.raises(AttributeError):
+        m._data = {}  # type: ignore[misc]
+    assert pickle.loads(pickle.dumps(m)) == m
+    assert repr(m) == "ReadOnlyMapping({'a': 1, 'b': [2]})"
+    source = {"a": 1}
+    kept = ReadOnlyMapping(source)
+    source["a"] = 2
+    assert kept["a"] == 1  # a copy of what it was given
