@@ -189,3 +189,45 @@ def test_property_every_object_comes_back_equal(objects: list[Outer], rows: int)
     for o, h in zip(objects, handles, strict=True):
         _same(h.get(0), o)
         _same(h.get(1), o.inner)
+
+
+def test_the_last_objects_read_are_kept_and_others_made_again() -> None:
+    packer = Packer((Outer, Inner))
+    first, second = packer.add(_outer(1)), packer.add(_outer(2))
+    packer.close()
+    a = first.get(0)
+    assert first.get(0) is a  # asked again at once: the same object
+    b = second.get(0)
+    assert second.get(0) is b and b is not a
+    again = first.get(0)
+    assert again is not a  # another target was read since: made again, equal
+    _same(again, a)
+
+
+def test_one_row_per_pack_closes_each_pack_at_once() -> None:
+    packer = Packer((Outer, Inner), rows=0)  # at least one
+    given = _outer(1)
+    handle = packer.add(given)
+    assert handle.get(0) is not given
+    _same(handle.get(0), given)
+
+
+def test_a_dict_with_a_shared_array_is_held_by_reference() -> None:
+    shared = np.ones(3)
+    shared.setflags(write=False)
+    packer = Packer((Outer, Inner))
+    facts = {"path": np.zeros(3), "shock": shared}
+    handle = packer.add(attrs.evolve(_outer(1), facts=facts))
+    packer.close()
+    assert handle.get(0).facts is facts and handle.get(0).facts["shock"] is shared
+
+
+def test_arrays_dicts_and_none_given_alone_come_back() -> None:
+    packer = Packer((Outer, Inner))
+    objects = [(np.arange(3.0), {"a": np.zeros(2)}, None, _outer(k)) for k in range(3)]
+    handles = [packer.add(*o) for o in objects]
+    packer.close()
+    for o, h in zip(objects, handles, strict=True):
+        for i, value in enumerate(o):
+            _same(h.get(i), value)
+    assert not handles[0].get(0).flags.writeable

@@ -8,6 +8,7 @@ import json
 import pickle
 import subprocess
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 
 import numpy as np
@@ -84,3 +85,39 @@ def test_a_read_only_mapping_cannot_be_changed() -> None:
     kept = ReadOnlyMapping(source)
     source["a"] = 2
     assert kept["a"] == 1  # a copy of what it was given
+
+
+def _arrays_of(value: object, seen: set[int] | None = None) -> list[np.ndarray]:
+    """Every numpy array an object holds (attrs fields, mappings, tuples, lists)."""
+    import attrs
+
+    seen = set() if seen is None else seen
+    if id(value) in seen:
+        return []
+    seen.add(id(value))
+    if isinstance(value, np.ndarray):
+        return [value]
+    if isinstance(value, (tuple, list)):
+        return [a for v in value for a in _arrays_of(v, seen)]
+    if isinstance(value, Mapping):
+        return [a for v in value.values() for a in _arrays_of(v, seen)]
+    if attrs.has(type(value)):
+        return [a for f in attrs.fields(type(value)) for a in _arrays_of(getattr(value, f.name), seen)]
+    return []
+
+
+def _held(evaluation: Evaluation) -> list[np.ndarray]:
+    held = [evaluation.rolled, dict(evaluation.arrays), dict(evaluation.sensitivity)]
+    held += [(b.rows, b.judgement) for b in evaluation.batches]
+    found = _arrays_of(held)
+    assert len(found) > 100  # the walk found what an evaluation holds
+    return found
+
+
+def test_what_an_evaluation_holds_is_read_only_also_after_pickling(evaluation: Evaluation) -> None:
+    assert not any(a.flags.writeable for a in _held(evaluation))
+    again = pickle.loads(pickle.dumps(evaluation))
+    assert not any(a.flags.writeable for a in _held(again))
+    with pytest.raises(ValueError, match="read-only"):
+        again.batches[0].judgement.measure[:] = 99.0
+    assert copy.deepcopy(evaluation).batches[0].judgement.status.flags.writeable is False

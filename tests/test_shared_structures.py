@@ -91,7 +91,7 @@ def test_packed_and_unpacked_evaluations_are_the_same(
     context = SourceContext(base_dir=EXAMPLE, cache_dir=tmp_path_factory.mktemp("cache"), offline=True)
     unpacked = regionplan.evaluate(plan, as_of=dt.date(2026, 11, 26), context=context)
     batch = unpacked.batches[0]
-    assert batch.judgement is batch.judgement and batch.judgement.status.flags.writeable
+    assert batch.judgement is batch.judgement and not batch.judgement.status.flags.writeable
     pd.testing.assert_frame_equal(unpacked.to_frame(), evaluation.to_frame())
     pd.testing.assert_frame_equal(unpacked.goals_frame(), evaluation.goals_frame())
     assert unpacked.to_dict() == evaluation.to_dict()
@@ -99,3 +99,23 @@ def test_packed_and_unpacked_evaluations_are_the_same(
     for tid in evaluation.sensitivity:
         a, b = unpacked.sensitivity[tid], evaluation.sensitivity[tid]
         assert a.periods == b.periods and (a.status == b.status).all() and (a.reason == b.reason).all()
+
+
+def test_with_many_areas_what_an_evaluation_holds_is_read_only_too(
+    plan: Plan, tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from regionplan.evaluation import evaluator
+
+    monkeypatch.setattr(evaluator, "_PACK_BELOW_AREAS", 0)  # as for 64 areas or more
+    context = SourceContext(base_dir=EXAMPLE, cache_dir=tmp_path_factory.mktemp("cache"), offline=True)
+    unpacked = regionplan.evaluate(plan, as_of=dt.date(2026, 11, 26), context=context)
+    for b in unpacked.batches:
+        j, rows = b.judgement, b.rows
+        for array in (j.status, j.reason, j.measure, j.progress, rows.goal, rows.base_value, rows.values):
+            assert not array.flags.writeable
+        with pytest.raises(ValueError, match="read-only"):
+            j.status[:] = 3
+    for tid in unpacked.sensitivity:
+        assert not unpacked.sensitivity[tid].status.flags.writeable
+    assert not any(a.status.flags.writeable for a in unpacked.arrays.values())
+    assert not any(c.flags.writeable for c in unpacked.rolled.codes.values())

@@ -20,6 +20,7 @@ import attrs
 import numpy as np
 
 from regionplan.evaluation.evidence import Rows
+from regionplan.evaluation.packing import freeze
 from regionplan.plan.fields import ReadOnlyMapping
 from regionplan.plan.periods import Period
 
@@ -67,8 +68,10 @@ class TargetArrays:
 
 
 def status_arrays(evaluation: Evaluation) -> Mapping[str, TargetArrays]:
-    """Every target's arrays, by target id (in plan order)."""
-    return ReadOnlyMapping({b.target.id: target_arrays(evaluation, b) for b in evaluation.batches})
+    """Every target's arrays, by target id (in plan order), read-only as the evaluation is."""
+    found = {b.target.id: target_arrays(evaluation, b) for b in evaluation.batches}
+    freeze(tuple(found.values()))
+    return ReadOnlyMapping(found)
 
 
 def target_arrays(evaluation: Evaluation, batch: TargetBatch) -> TargetArrays:

@@ -36,8 +36,12 @@ __all__ = ["HeldSensitivity", "TargetBatch", "target_result"]
 class TargetBatch:
     """One target judged in every area at once: the arrays behind its :class:`TargetResult` s.
 
-    Its :attr:`rows` and :attr:`judgement` are held packed with other targets' (see
-    :mod:`~regionplan.evaluation.packing`) and made again, read-only, each time they are read.
+    Its :attr:`rows` and :attr:`judgement` are held packed with other targets' where fewer
+    than 64 areas are evaluated (:mod:`~regionplan.evaluation.packing`): made again, with
+    views of the shared arrays, when read (the last ones read are kept). Packed or not, every
+    array they hold is read-only; a metric's published values and their times are the very
+    arrays every target of the metric shares, and a policy's own subclass of
+    :class:`~regionplan.evaluation.status.Judgement` is held as it was returned.
     """
 
     target: Target

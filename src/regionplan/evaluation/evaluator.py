@@ -40,35 +40,19 @@ from regionplan.evaluation import contracts
 from regionplan.evaluation.arrays import TargetArrays, status_arrays
 from regionplan.evaluation.batch import HeldSensitivity, TargetBatch, target_result
 from regionplan.evaluation.evidence import Rows, build_rows, unit_factor
-from regionplan.evaluation.packing import Packer
+from regionplan.evaluation.packing import Packer, freeze
 from regionplan.evaluation.projection import Projection, Projector
 from regionplan.evaluation.results import GoalResult, TargetResult
-from regionplan.evaluation.rollup import ChildStatus, MixArrays, describe_many
+from regionplan.evaluation.rolled import RollupArrays, roll_up
+from regionplan.evaluation.rollup import ChildStatus
 from regionplan.evaluation.sensitivity import SensitivityBatch, baseline_sensitivity
 from regionplan.evaluation.status import Evidence, Judgement, Status, StatusPolicy
-from regionplan.plan.graph import GoalGraph, NodeKind
+from regionplan.plan.graph import GoalGraph
 from regionplan.plan.model import Metric, Plan, Target, TargetKind
 from regionplan.plan.periods import Period
 from regionplan.plan.units import parse_unit, unit_label
 
 __all__ = ["Evaluation", "evaluate"]
-
-
-@attrs.frozen(eq=False)
-class RollupArrays:
-    """Rolled-up statuses of every element in every area, as arrays (one entry per area).
-
-    ``mix`` holds, per element, its coverage, the mix of its measured children and its
-    caveats (:class:`~regionplan.evaluation.rollup.MixArrays`).
-    """
-
-    order: tuple[str, ...]
-    codes: Mapping[str, np.ndarray]
-    scores: Mapping[str, np.ndarray]
-    coverage: Mapping[str, np.ndarray]
-    measured: Mapping[str, bool]
-    children: Mapping[str, tuple[tuple[str, float], ...]]
-    mix: Mapping[str, MixArrays]
 
 
 @attrs.frozen(eq=False)
@@ -91,6 +75,16 @@ class Evaluation:
     sensitivity: Mapping[str, SensitivityBatch] = attrs.field(factory=dict)
     #: the plan's metrics for its comparators (county, Norway, other regions), if any
     comparisons: DataSet | None = None
+
+    def __getstate__(self) -> dict[str, Any]:
+        # the fields only: what is cached on first use is worked out again
+        return {f.name: getattr(self, f.name) for f in attrs.fields(Evaluation)}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        for name, value in state.items():
+            object.__setattr__(self, name, value)
+        # pickle keeps no array read-only: make them so again (the targets' packs do their own)
+        freeze((self.rolled, self.data, self.comparisons))
 
     @functools.cached_property
     def _area_index(self) -> dict[str, int]:
@@ -373,7 +367,7 @@ def evaluate(
         held = packer.add(rows, judgement, found)
         batches.append(TargetBatch(target, metric, other, held, projector.name, unit, day))
     packer.close()
-    rolled = _roll_up(graph, len(areas), batches, ext, rollup)
+    rolled = roll_up(graph, len(areas), batches, ext, rollup)
     kept = tuple(batches)
     return Evaluation(
         plan, graph, dataset, day, areas, kept, rolled, rollup, HeldSensitivity(kept, sensitive), comparisons
@@ -383,11 +377,13 @@ def evaluate(
 def _packer(n_areas: int) -> Packer:
     """How an evaluation holds its targets' arrays: as rows of shared arrays where areas are
     few (an array object costs some 100 bytes besides its numbers: more than the numbers of
-    one area, a fifth of those of 64), as they are where areas are many."""
-    if n_areas >= _PACK_BELOW_AREAS:
-        return Packer(())
+    one area, a fifth of those of 64), as they are where areas are many; read-only either way."""
     # a metric's published values and their times are shared by its targets: never copied
-    return Packer((Rows, Judgement, Projection, SensitivityBatch), keep=frozenset({"times", "values"}))
+    return Packer(
+        (Rows, Judgement, Projection, SensitivityBatch),
+        keep=frozenset({"times", "values"}),
+        pack=n_areas < _PACK_BELOW_AREAS,
+    )
 
 
 #: Targets' arrays are packed when fewer areas than this are evaluated.
@@ -447,51 +443,3 @@ def _as_date(value: dt.date | str | None) -> dt.date:
         return dt.date.fromisoformat(str(value))
     except ValueError:
         raise EvaluationError(f"not a date: {value!r} (write YYYY-MM-DD)") from None
-
-
-def _roll_up(
-    graph: GoalGraph, n_areas: int, batches: Sequence[TargetBatch], ext: Any, policy_name: str
-) -> RollupArrays:
-    """Every element's status in every area, in one pass bottom-up, one array operation per element.
-
-    Elements whose children have the very same status arrays and weights (every element
-    without measured children, say) share one result: a policy's status is a function of
-    its children's statuses and weights, so it is combined once, not once per element.
-    """
-    try:
-        policy = ext.rollup_policies.get(policy_name)
-    except Exception as exc:
-        raise EvaluationError(str(exc)) from exc
-    codes: dict[str, np.ndarray] = {b.target.id: b.judgement.status.astype(np.int8) for b in batches}
-    scores: dict[str, np.ndarray] = {}
-    coverage: dict[str, np.ndarray] = {}
-    mix: dict[str, MixArrays] = {}
-    measured: dict[str, bool] = {}
-    children_of: dict[str, tuple[tuple[str, float], ...]] = {}
-    order: list[str] = []
-    # (ids of the children's status arrays, their weights) -> the combined result; every
-    # array in ``codes`` lives until the end, so an id is never reused within the pass
-    combined: dict[tuple[tuple[int, ...], tuple[float, ...]], tuple[np.ndarray, np.ndarray, MixArrays]] = {}
-    for node in graph.rollup_order():
-        if graph.kind(node) != NodeKind.ELEMENT:
-            continue
-        children = tuple((c, graph.weight(c, node)) for c in graph.children(node) if c in codes)
-        measured[node] = any(graph.kind(c) == NodeKind.TARGET or measured.get(c, False) for c, _ in children)
-        key = (tuple(id(codes[c]) for c, _ in children), tuple(w for _, w in children))
-        found = combined.get(key)
-        if found is None:
-            if children:
-                stacked = np.stack([codes[c] for c, _ in children])
-                weights = np.array([w for _, w in children], dtype=float)
-            else:
-                stacked = np.zeros((0, n_areas), dtype=np.int8)
-                weights = np.zeros(0)
-            status, score = contracts.combine_many(policy, policy_name, stacked, weights, ext)
-            # What the status rests on is described alike for every policy (a plugin may get it wrong).
-            found = combined[key] = (status, score, describe_many(stacked, weights))
-        codes[node], scores[node], mix[node] = found
-        coverage[node] = mix[node].coverage
-        children_of[node] = children
-        order.append(node)
-    element_codes = {k: v for k, v in codes.items() if k in measured}
-    return RollupArrays(tuple(order), element_codes, scores, coverage, measured, children_of, mix)

@@ -14,18 +14,21 @@ whose values are all arrays is taken apart too (its keys are part of the shape);
 else (numbers, strings, tuples, read-only arrays that targets share, the fields named in
 ``keep``) is held by reference. Objects of the same shape (the same classes, fields, dtypes
 and array shapes) are packed together; the rest stay as they were given.
+
+Packed or not, every array a target holds is read-only once given (:func:`freeze`), and
+again after unpickling: an evaluation is immutable whatever the number of areas.
 """
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Hashable, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from typing import Any
 
 import attrs
 import numpy as np
 
-__all__ = ["Packed", "Packer"]
+__all__ = ["Packed", "Packer", "freeze"]
 
 # A shape: ("obj", class, ((field, shape), ...)), ("dict", ((key, shape), ...)),
 # ("array", dtype, array shape) or ("ref",).
@@ -55,9 +58,16 @@ class _Pack:
         self.programs: tuple[_Program, ...] = ()
         self.last: list[tuple[int, Any] | None] = [None] * len(shapes)
 
+    def __setstate__(self, state: tuple[Any, dict[str, Any]]) -> None:
+        # pickle keeps no array read-only: make them so again
+        for name, value in state[1].items():
+            setattr(self, name, value)
+        freeze((self.pending, self.arrays, self.refs))
+        self.last = [None] * len(self.shapes)
+
     def close(self, parts: list[tuple[list[np.ndarray], tuple[Any, ...]]]) -> None:
         """Hold ``parts`` (each target's arrays and references, in order) as rows."""
-        n_arrays = len(parts[0][0]) if parts else 0
+        n_arrays = len(parts[0][0])  # a pack is closed with one target at least
         columns = []
         for j in range(n_arrays):
             column = np.stack([arrays[j] for arrays, _ in parts])
@@ -101,17 +111,33 @@ class Packer:
             targets share, such as a metric's published values).
         rows: targets per pack; the objects of a pack are held as given until it is full
             (or :meth:`close`), so this bounds what is held twice while packing.
+        pack: ``False`` holds every object as given (its arrays made read-only all the same).
     """
 
-    def __init__(self, classes: Sequence[type], keep: frozenset[str] = frozenset(), rows: int = 1024) -> None:
-        self._classes = frozenset(classes)
+    def __init__(
+        self,
+        classes: Sequence[type],
+        keep: frozenset[str] = frozenset(),
+        rows: int = 1024,
+        *,
+        pack: bool = True,
+    ) -> None:
+        self._classes = tuple(classes)
         self._keep = keep
         self._rows = max(1, rows)
+        self._pack = pack
         self._open: dict[tuple[Hashable, ...], _Pack] = {}
+        self._as_given = _Pack(())
 
     def add(self, *objects: Any) -> Packed:
         """Hold ``objects`` (one target's) for packing; read them back through the handle."""
+        if not self._pack:
+            freeze(objects, self._classes)
+            assert self._as_given.pending is not None
+            self._as_given.pending.append(objects)
+            return Packed(self._as_given, len(self._as_given.pending) - 1)
         shapes = tuple(self._shape(o) for o in objects)
+        freeze(objects, self._classes)  # after the shapes: what was writable is a target's own
         pack = self._open.get(shapes)
         if pack is None:
             pack = self._open[shapes] = _Pack(shapes)
@@ -142,7 +168,7 @@ class Packer:
 
     def _shape(self, value: Any) -> Hashable:
         cls = type(value)
-        if cls in self._classes:
+        if cls in self._classes:  # exactly: a subclass may hold more than its fields
             return (
                 "obj",
                 cls,
@@ -163,9 +189,8 @@ def _take_apart(value: Any, shape: Any, arrays: list[np.ndarray], refs: list[Any
     if kind == "obj":
         for name, sub in shape[2]:
             _take_apart(getattr(value, name), sub, arrays, refs)
-    elif kind == "dict":
-        for key, sub in shape[1]:
-            _take_apart(value[key], sub, arrays, refs)
+    elif kind == "dict":  # of arrays only
+        arrays.extend(value[key] for key, _ in shape[1])
     elif kind == "array":
         arrays.append(value)
     else:
@@ -218,3 +243,19 @@ def _make(program: _Program, arrays: list[np.ndarray], refs: tuple[Any, ...], k:
             value = _make(field, arrays, refs, k)
         object.__setattr__(obj, name, value)  # frozen attrs classes: set as attrs' __init__ does
     return obj
+
+
+def freeze(value: Any, classes: tuple[type, ...] = ()) -> None:
+    """Make every array in ``value`` read-only: in tuples, lists and dicts, and in the
+    fields of attrs instances (of ``classes`` and their subclasses only, when given)."""
+    if isinstance(value, np.ndarray):
+        value.setflags(write=False)
+    elif isinstance(value, (tuple, list)):
+        for item in value:
+            freeze(item, classes)
+    elif isinstance(value, Mapping):
+        for item in value.values():
+            freeze(item, classes)
+    elif attrs.has(type(value)) and (not classes or isinstance(value, classes)):
+        for name in _field_names(type(value)):
+            freeze(getattr(value, name), classes)
