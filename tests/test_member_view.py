@@ -145,3 +145,56 @@ def test_the_member_view_and_the_map_follow_the_json_schema(evaluation: Evaluati
         validate(doc, report_schema())
         assert (doc["member"] is None) == (area is None)
         assert [f["name"] for f in doc["map"]["members"]][:1] == ["Ullensaker"]
+
+
+def test_every_figure_carries_the_areas_figures_of_every_period(evaluation: Evaluation) -> None:
+    view = build_report(evaluation, lang="nb", area=HURDAL).member
+    assert view is not None
+    plan = evaluation.plan
+    compared = 0
+    for t in view.targets:
+        for f in t.figures:
+            area = plan.region.id if f.role == "region" else f.code
+            result = evaluation.target(t.target, area)
+            assert [(p.period, p.value) for p in f.history] == [(h.period, h.value) for h in result.history]
+            compared += len(f.history)
+            if f.history and f.value is not None:
+                assert (f.history[-1].value, f.history[-1].text) == (
+                    f.value,
+                    f.text,
+                )  # the latest is the last
+    assert compared > 50
+
+
+@pytest.mark.parametrize("lang", ["nb", "en"])
+def test_the_workbook_on_hurdal_has_every_members_figures_over_the_years(
+    evaluation: Evaluation, lang: str
+) -> None:
+    import io
+
+    openpyxl = pytest.importorskip("openpyxl")
+    from regionplan.report.renderers.xlsx import XlsxRenderer, sheet_names
+
+    report = build_report(evaluation, lang=lang, area=HURDAL)
+    assert report.member is not None
+    book = openpyxl.load_workbook(io.BytesIO(XlsxRenderer().render(report, RenderOptions(lang=lang))))
+    heading = {"nb": "Over tid", "en": "Over the years"}[lang]
+    ids = [t.id for t in report.targets]
+    sheets = dict(zip(ids, sheet_names(ids), strict=True))  # a target's sheet: its id, cut to fit
+    checked = 0
+    for member_target in report.member.targets:
+        if not any(f.history for f in member_target.figures):
+            continue
+        sheet = book[sheets[member_target.target]]
+        cells = {(c.row, c.column): c.value for row in sheet.iter_rows() for c in row if c.value is not None}
+        (top, col) = next(k for k, v in cells.items() if str(v).startswith(heading))
+        assert cells[top, col] == (f"{heading} ({member_target.unit})" if member_target.unit else heading)
+        periods = [cells[top + 1, col + j] for j in range(1, 200) if (top + 1, col + j) in cells]
+        for i, f in enumerate(member_target.figures):
+            assert cells[top + 2 + i, col] == f.name
+            shown = {p.period_text: p.value for p in f.history}
+            for j, period in enumerate(periods, start=1):
+                if shown.get(period) is not None:
+                    assert cells[top + 2 + i, col + j] == pytest.approx(shown[period])
+                    checked += 1
+    assert checked > 50

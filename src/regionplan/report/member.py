@@ -30,6 +30,7 @@ __all__ = [
     "MAP_CREDIT",
     "MAP_CREDITS",
     "AreaFigure",
+    "FigurePoint",
     "MapView",
     "MemberTarget",
     "MemberView",
@@ -45,12 +46,23 @@ MAP_CREDIT = MAP_CREDITS["nb"]
 
 
 @attrs.frozen
+class FigurePoint:
+    """One area's figure for one period (``value`` ``None`` where it is not a number)."""
+
+    period: str
+    period_text: str
+    value: float | None
+    text: str
+
+
+@attrs.frozen
 class AreaFigure:
     """One area's standing on one target: its status and latest value.
 
     ``role``: ``"member"`` (the member reported on), ``"region"`` or ``"other"`` (another
     member). ``status`` is ``None`` where the area was not evaluated on its own; ``value``
-    ``None`` where it has no latest figure.
+    ``None`` where it has no latest figure. ``history``: the area's figures of every period
+    published by the evaluation date, oldest first.
     """
 
     id: str
@@ -61,6 +73,7 @@ class AreaFigure:
     value: float | None
     text: str
     period_text: str
+    history: tuple[FigurePoint, ...] = ()
 
 
 @attrs.frozen
@@ -123,9 +136,21 @@ def _figure(ev: Evaluation, target_id: str, area: str, name: str, role: str, lan
         return AreaFigure(area, name, area, role, None, None, "–", "")
     latest = result.latest
     value = latest.value if latest is not None and math.isfinite(latest.value) else None
-    text = format_number(value, lang, result.metric.decimals) if value is not None else "–"
+    decimals = result.metric.decimals
+    text = format_number(value, lang, decimals) if value is not None else "–"
     when = period_text(latest.period, lang) if latest is not None and value is not None else ""
-    return AreaFigure(area, name, area, role, StatusView.of(result.status, lang), value, text, when)
+    history = tuple(
+        FigurePoint(
+            p.period,
+            period_text(p.period, lang),
+            v,
+            format_number(v, lang, decimals) if v is not None else "–",
+        )
+        for p in result.history
+        for v in [p.value if math.isfinite(p.value) else None]
+    )
+    status = StatusView.of(result.status, lang)
+    return AreaFigure(area, name, area, role, status, value, text, when, history)
 
 
 def _title(ev: Evaluation, target_id: str, lang: str) -> str:

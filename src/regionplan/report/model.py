@@ -30,7 +30,7 @@ from regionplan.report.figures import (
     ProjectionView,
     TreeNode,
 )
-from regionplan.report.member import AreaFigure, MapView, MemberTarget, MemberView
+from regionplan.report.member import AreaFigure, FigurePoint, MapView, MemberTarget, MemberView
 from regionplan.report.method import Method, MethodItem, MethodPart
 from regionplan.report.since_view import SinceGroup, SinceItem, SinceView
 from regionplan.report.views import (
@@ -65,6 +65,7 @@ __all__ = [
     "ElementRef",
     "ElementRow",
     "FailureView",
+    "FigurePoint",
     "GoalBasis",
     "LatestFigure",
     "MapView",

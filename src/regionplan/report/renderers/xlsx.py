@@ -46,6 +46,7 @@ _WORDS: dict[str, tuple[str, str]] = {
     "no_history": ("Ingen observasjoner", "No observations"),
     "goal_of": ("Del av planen", "Part of the plan"),
     "change_kind": ("Type endring", "Kind of change"),
+    "over_the_years": ("Over tid", "Over the years"),
     "what_changed": ("Hva som endret seg", "What changed"),
 }
 
@@ -305,13 +306,19 @@ class XlsxRenderer(Renderer):
 
     @staticmethod
     def _compared(s: _Sheet, r: Report, t: TargetRow) -> None:
-        """The region beside its comparators on the target's metric, or the members' figures."""
+        """The region beside its comparators on the target's metric, or the members' latest
+        figures; then the members' figures of every period, where the report has them."""
         col = 8
         heads = [r.t("area"), r.t("value"), _w("period_col", r.lang)]
         comparisons = r.comparisons
         metric = (
             next((m for m in comparisons.compared if m.metric == t.metric), None) if comparisons else None
         )
+        figures: tuple[AreaFigure, ...] = ()
+        if r.member is not None:
+            figures = next((m.figures for m in r.member.targets if m.target == t.id), ())
+        if not figures and r.map is not None and r.map.target == t.id:
+            figures = r.map.members
         if metric is not None:
             value = f"{metric.title} ({metric.unit})" if metric.unit else metric.title
             s.header(1, col, [heads[0], value, heads[2], _w("change_col", r.lang)])
@@ -320,23 +327,40 @@ class XlsxRenderer(Renderer):
                 s.number(row, col + 1, area.value, area.text)
                 s.text(row, col + 2, area.period_text)
                 s.text(row, col + 3, area.change_text)
-            return
-        figures: tuple[AreaFigure, ...] = ()
-        if r.member is not None:
-            figures = next((m.figures for m in r.member.targets if m.target == t.id), ())
-        if not figures and r.map is not None and r.map.target == t.id:
-            figures = r.map.members
-        if figures:
-            s.header(
-                1,
-                col,
-                [heads[0], f"{r.t('value')} ({t.unit})" if t.unit else heads[1], heads[2], r.t("status")],
-            )
+            below = len(metric.areas) + 3
+        elif figures:
+            value = f"{r.t('value')} ({t.unit})" if t.unit else heads[1]
+            s.header(1, col, [heads[0], value, heads[2], r.t("status")])
             for row, f in enumerate(figures, start=2):
                 s.text(row, col, f.name)
                 s.number(row, col + 1, f.value, f.text)
                 s.text(row, col + 2, f.period_text)
                 s.text(row, col + 3, _status(f.status, r) if f.status else r.t("not_evaluated"))
+            below = len(figures) + 3
+        if figures:
+            XlsxRenderer._over_the_years(s, r, figures, below, col, t.unit)
+
+    @staticmethod
+    def _over_the_years(
+        s: _Sheet, r: Report, figures: Sequence[AreaFigure], top: int, col: int, unit: str
+    ) -> None:
+        """Every area's figure of every period, one row per area, a column per period."""
+        periods: dict[str, str] = {}  # label -> as the reader reads it, in order of time
+        for f in figures:
+            for p in f.history:
+                periods.setdefault(p.period, p.period_text)
+        if not periods:
+            return
+        order = sorted(periods)  # one metric's labels, all of one kind: their order is time's
+        heading = _w("over_the_years", r.lang)
+        s.text(top, col, f"{heading} ({unit})" if unit else heading, bold=True)
+        s.header(top + 1, col, [r.t("area"), *(periods[label] for label in order)])
+        for row, f in enumerate(figures, start=top + 2):
+            s.text(row, col, f.name)
+            by_period = {p.period: p for p in f.history}
+            for j, label in enumerate(order, start=1):
+                point = by_period.get(label)
+                s.number(row, col + j, point.value if point else None, point.text if point else "–")
 
     @staticmethod
     def _sources(s: _Sheet, r: Report) -> None:
