@@ -59,7 +59,7 @@ MODULES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "rollup": (("src/regionplan/evaluation/rollup.py",), ("tests/test_rollup.py",)),
     "packing": (
         ("src/regionplan/evaluation/packing.py",),
-        ("tests/test_packing.py", "tests/test_shared_structures.py"),
+        ("tests/test_packing.py", "tests/test_shared_structures.py", "tests/test_pickling.py"),
     ),
     "expressions": (
         ("src/regionplan/plan/expressions.py",),

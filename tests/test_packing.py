@@ -231,3 +231,38 @@ def test_arrays_dicts_and_none_given_alone_come_back() -> None:
         for i, value in enumerate(o):
             _same(h.get(i), value)
     assert not handles[0].get(0).flags.writeable
+
+
+def test_what_is_given_is_read_only_at_once_packed_or_not() -> None:
+    for pack in (True, False):
+        packer = Packer((Outer, Inner), keep=frozenset({"shared"}), pack=pack)
+        given, sub = _outer(1), OuterSubclass(**attrs.asdict(_outer(2), recurse=False))
+        first, second = packer.add(given), packer.add(sub)
+        assert first.get(0) is given and second.get(0) is sub  # not packed yet, or never
+        for o in (given, sub):
+            arrays = [o.status, o.reason, o.facts["path"], o.shared, o.inner.value]  # type: ignore[union-attr]
+            assert not any(a.flags.writeable for a in arrays)
+        packer.close()
+        assert (second.get(0) is sub) and ((first.get(0) is given) is not pack)
+
+
+def test_freeze_walks_containers_and_the_classes_named_only() -> None:
+    from regionplan.evaluation.packing import freeze
+    from regionplan.plan.fields import ReadOnlyMapping
+
+    outer = _outer(1)
+    freeze([outer], (Outer,))
+    assert not outer.status.flags.writeable and not outer.facts["path"].flags.writeable
+    assert outer.inner is not None and outer.inner.value.flags.writeable  # not an Outer
+    held = (np.zeros(2), [np.zeros(2)], ReadOnlyMapping({"a": np.zeros(2)}), _outer(2))
+    freeze(held)  # no classes named: every attrs instance
+    assert not any(a.flags.writeable for a in (held[0], held[1][0], held[2]["a"], held[3].inner.value))  # type: ignore[union-attr]
+
+
+def test_a_dict_of_a_targets_own_arrays_is_packed_into_rows() -> None:
+    packer = Packer((Outer, Inner))
+    first, second = packer.add(_outer(1)), packer.add(_outer(2))
+    packer.close()
+    a, b = first.get(0).facts["path"], second.get(0).facts["path"]
+    assert a.base is not None and a.base is b.base
+    assert (a.tolist(), b.tolist()) == ([1.0] * 3, [2.0] * 3)
