@@ -251,9 +251,11 @@ def test_freeze_walks_containers_and_the_classes_named_only() -> None:
     from regionplan.plan.fields import ReadOnlyMapping
 
     outer = _outer(1)
-    freeze([outer], (Outer,))
+    in_a_mapping = Inner(np.zeros(2), "linear")
+    freeze([outer, {"x": in_a_mapping}], (Outer,))
     assert not outer.status.flags.writeable and not outer.facts["path"].flags.writeable
     assert outer.inner is not None and outer.inner.value.flags.writeable  # not an Outer
+    assert in_a_mapping.value.flags.writeable
     held = (np.zeros(2), [np.zeros(2)], ReadOnlyMapping({"a": np.zeros(2)}), _outer(2))
     freeze(held)  # no classes named: every attrs instance
     assert not any(a.flags.writeable for a in (held[0], held[1][0], held[2]["a"], held[3].inner.value))  # type: ignore[union-attr]
@@ -266,3 +268,13 @@ def test_a_dict_of_a_targets_own_arrays_is_packed_into_rows() -> None:
     a, b = first.get(0).facts["path"], second.get(0).facts["path"]
     assert a.base is not None and a.base is b.base
     assert (a.tolist(), b.tolist()) == ([1.0] * 3, [2.0] * 3)
+
+
+def test_objects_of_classes_not_named_are_left_as_they_are() -> None:
+    for pack in (True, False):
+        packer = Packer((Outer,), pack=pack)  # Inner is not taken apart, nor frozen
+        given = _outer(1)
+        handle = packer.add(given)
+        packer.close()
+        assert not handle.get(0).status.flags.writeable
+        assert handle.get(0).inner is given.inner and given.inner.value.flags.writeable  # type: ignore[union-attr]
