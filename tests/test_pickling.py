@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import copy
-import datetime as dt
 import json
 import pickle
 import subprocess
@@ -14,33 +13,17 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-import regionplan
 from regionplan.data.series import Series
-from regionplan.data.sources import SourceContext
 from regionplan.evaluation.evaluator import Evaluation
 from regionplan.plan.fields import ReadOnlyMapping
 from regionplan.plan.model import Plan
 from regionplan.plan.periods import Period
 
-EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "gardermoregionen"
-AS_OF = dt.date(2026, 11, 26)
 
-
-@pytest.fixture(scope="module")
-def plan() -> Plan:
-    return regionplan.load_plan(EXAMPLE)
-
-
-@pytest.fixture(scope="module")
-def evaluation(plan: Plan, tmp_path_factory: pytest.TempPathFactory) -> Evaluation:
-    context = SourceContext(base_dir=EXAMPLE, cache_dir=tmp_path_factory.mktemp("cache"), offline=True)
-    return regionplan.evaluate(plan, as_of=AS_OF, context=context)
-
-
-def test_a_plan_pickles_and_copies_equal(plan: Plan) -> None:
-    assert pickle.loads(pickle.dumps(plan)) == plan
-    assert copy.deepcopy(plan) == plan
-    with_query = [s for m in plan.metrics for s in m.sources if s.query]
+def test_a_plan_pickles_and_copies_equal(example_plan: Plan) -> None:
+    assert pickle.loads(pickle.dumps(example_plan)) == example_plan
+    assert copy.deepcopy(example_plan) == example_plan
+    with_query = [s for m in example_plan.metrics for s in m.sources if s.query]
     assert with_query, "the example reads some metric with a query"
     again = pickle.loads(pickle.dumps(with_query[0]))
     assert dict(again.query) == dict(with_query[0].query)
@@ -53,10 +36,12 @@ def test_a_series_in_a_unit_of_its_own_pickles() -> None:
     assert not again.values.flags.writeable
 
 
-def test_an_evaluation_comes_back_equal_in_a_fresh_process(evaluation: Evaluation, tmp_path: Path) -> None:
-    evaluation.arrays  # noqa: B018 - cached on the evaluation: it must pickle too
+def test_an_evaluation_comes_back_equal_in_a_fresh_process(
+    example_evaluation: Evaluation, tmp_path: Path
+) -> None:
+    example_evaluation.arrays  # noqa: B018 - cached on the evaluation: it must pickle too
     stored = tmp_path / "evaluation.pickle"
-    stored.write_bytes(pickle.dumps(evaluation))
+    stored.write_bytes(pickle.dumps(example_evaluation))
     # a fresh interpreter, as a process pool started by "spawn" or a later session reads it
     script = (
         "import json, pickle, sys; "
@@ -67,9 +52,9 @@ def test_an_evaluation_comes_back_equal_in_a_fresh_process(evaluation: Evaluatio
         [sys.executable, "-c", script, str(stored)], capture_output=True, text=True, check=False
     )
     assert proc.returncode == 0, proc.stderr[-2000:]
-    expected = json.loads(json.dumps(evaluation.to_dict(), default=str, sort_keys=True))
+    expected = json.loads(json.dumps(example_evaluation.to_dict(), default=str, sort_keys=True))
     assert json.loads(proc.stdout) == expected
-    assert copy.deepcopy(evaluation).to_frame().equals(evaluation.to_frame())
+    assert copy.deepcopy(example_evaluation).to_frame().equals(example_evaluation.to_frame())
 
 
 def test_a_read_only_mapping_cannot_be_changed() -> None:
@@ -114,10 +99,10 @@ def _held(evaluation: Evaluation) -> list[np.ndarray]:
     return found
 
 
-def test_what_an_evaluation_holds_is_read_only_also_after_pickling(evaluation: Evaluation) -> None:
-    assert not any(a.flags.writeable for a in _held(evaluation))
-    again = pickle.loads(pickle.dumps(evaluation))
+def test_what_an_evaluation_holds_is_read_only_also_after_pickling(example_evaluation: Evaluation) -> None:
+    assert not any(a.flags.writeable for a in _held(example_evaluation))
+    again = pickle.loads(pickle.dumps(example_evaluation))
     assert not any(a.flags.writeable for a in _held(again))
     with pytest.raises(ValueError, match="read-only"):
         again.batches[0].judgement.measure[:] = 99.0
-    assert copy.deepcopy(evaluation).batches[0].judgement.status.flags.writeable is False
+    assert copy.deepcopy(example_evaluation).batches[0].judgement.status.flags.writeable is False

@@ -139,18 +139,15 @@ def _figure(ev: Evaluation, target_id: str, area: str, name: str, role: str, lan
     decimals = result.metric.decimals
     text = format_number(value, lang, decimals) if value is not None else "–"
     when = period_text(latest.period, lang) if latest is not None and value is not None else ""
-    history = tuple(
-        FigurePoint(
-            p.period,
-            period_text(p.period, lang),
-            v,
-            format_number(v, lang, decimals) if v is not None else "–",
-        )
-        for p in result.history
-        for v in [p.value if math.isfinite(p.value) else None]
-    )
+    history = tuple(_point(p.period, p.value, lang, decimals) for p in result.history)
     status = StatusView.of(result.status, lang)
     return AreaFigure(area, name, area, role, status, value, text, when, history)
+
+
+def _point(period: str, value: float, lang: str, decimals: int | None) -> FigurePoint:
+    if not math.isfinite(value):
+        return FigurePoint(period, period_text(period, lang), None, "–")
+    return FigurePoint(period, period_text(period, lang), value, format_number(value, lang, decimals))
 
 
 def _title(ev: Evaluation, target_id: str, lang: str) -> str:

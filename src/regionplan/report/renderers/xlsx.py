@@ -345,7 +345,7 @@ class XlsxRenderer(Renderer):
         s: _Sheet, r: Report, figures: Sequence[AreaFigure], top: int, col: int, unit: str
     ) -> None:
         """Every area's figure of every period, one row per area, a column per period."""
-        periods: dict[str, str] = {}  # label -> as the reader reads it, in order of time
+        periods: dict[str, str] = {}  # label -> as the reader reads it
         for f in figures:
             for p in f.history:
                 periods.setdefault(p.period, p.period_text)
