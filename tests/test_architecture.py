@@ -95,6 +95,17 @@ def test_the_stages_are_subpackages_in_data_flow_order() -> None:
     assert {"plan", "data", "evaluation", "report"} <= set(stages)
     assert not [p.name for p in package.glob("*.py")] or all(
         p.stem
-        in {"__init__", "cli", "defaults", "errors", "hookspecs", "markers", "plugins", "scaffold", "testing"}
+        in {
+            "__init__",
+            "cli",
+            "defaults",
+            "deferred",
+            "errors",
+            "hookspecs",
+            "markers",
+            "plugins",
+            "scaffold",
+            "testing",
+        }
         for p in package.glob("*.py")
     )

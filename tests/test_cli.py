@@ -108,7 +108,7 @@ def test_plugins_lists_builtins_and_installed() -> None:
     assert result.exit_code == 0
     rows = {row["name"]: row for row in json.loads(result.output)}
     assert "regionplan_register_sources" in rows["regionplan.data.sources.tabular"]["hooks"]
-    assert rows["regionplan.report.renderers.html"]["builtin"] is True
+    assert rows["regionplan.report.renderers.builtin"]["builtin"] is True
 
 
 def test_evaluate_and_report(tmp_path: Path) -> None:
@@ -343,7 +343,7 @@ def test_new_takes_municipality_names(tmp_path: Path) -> None:
 def test_plugins_as_text_and_problem_codes() -> None:
     runner = CliRunner()
     text = runner.invoke(cli, ["plugins"]).output
-    assert "regionplan.report.renderers.html" in text and "(built-in)" in text
+    assert "regionplan.report.renderers.builtin" in text and "(built-in)" in text
     assert "sources: bundled [regionplan.data.sources.bundled], csv [regionplan.data.sources.tabular]" in text
     listing = runner.invoke(cli, ["problems"]).output
     assert listing.count("\n") >= 30 and "RP101" in listing

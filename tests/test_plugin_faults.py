@@ -38,6 +38,7 @@ from regionplan.evaluation.status_policies import DefaultPolicy
 from regionplan.plugins import Extensions, reset_default_extensions, set_default_extensions
 from regionplan.report.renderers import Renderer, render
 from regionplan.testing import MINIMAL_PLAN, write_plan
+from test_plugins import plugin
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -58,15 +59,6 @@ def plan_text(source: str = "inline", target: str = "") -> str:
         + "  - {id: t-jobs, element: main-goal, metric: jobs, kind: level, value: 200, deadline: '2030'"
         + f"{target}}}\n"
     )
-
-
-def plugin(name: str, **hooks: Any) -> types.ModuleType:
-    """A plugin module named ``name`` with the given hook functions."""
-    module = types.ModuleType(name)
-    for hook_name, function in hooks.items():
-        function.__name__ = hook_name
-        setattr(module, hook_name, hookimpl(function))
-    return module
 
 
 def sources(name: str, cls: type) -> types.ModuleType:

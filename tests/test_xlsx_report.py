@@ -172,8 +172,9 @@ def test_the_cli_writes_xlsx_only_to_a_file(tmp_path: Path) -> None:
 def test_the_xlsx_format_is_a_listed_builtin_plugin() -> None:
     result = CliRunner().invoke(cli, ["plugins", "--format", "json"])
     rows = {row["name"]: row for row in json.loads(result.output)}
-    assert rows["regionplan.report.renderers.xlsx"]["builtin"] is True
-    assert "regionplan_register_renderers" in rows["regionplan.report.renderers.xlsx"]["hooks"]
+    assert rows["regionplan.report.renderers.builtin"]["builtin"] is True
+    assert "regionplan_register_renderers" in rows["regionplan.report.renderers.builtin"]["hooks"]
+    assert "xlsx [regionplan.report.renderers.builtin]" in CliRunner().invoke(cli, ["plugins"]).output
 
 
 def test_a_report_on_one_member_lists_the_members_where_no_comparison_is_made(evaluation: Evaluation) -> None:

@@ -111,7 +111,8 @@ def regionplan_register_sources(register: Callable[..., None]) -> None:
     :param register: call as ``register(name, source_class)``. ``name`` is what a
         plan writes under ``source: {name: ...}``; ``source_class`` subclasses
         :class:`regionplan.data.sources.DataSource` and is built with a
-        :class:`regionplan.data.sources.SourceContext`.
+        :class:`regionplan.data.sources.SourceContext`; or a
+        :class:`regionplan.deferred.Deferred` naming it, imported when first used.
 
     What the source's methods must do:
 
@@ -135,7 +136,9 @@ def regionplan_register_renderers(register: Callable[..., None]) -> None:
 
     :param register: call as ``register(renderer)`` with an instance of a
         :class:`regionplan.report.renderers.Renderer` subclass; its ``format`` names it
-        (``"html"``, ``"md"``), so ``regionplan report --format NAME`` finds it.
+        (``"html"``, ``"md"``), so ``regionplan report --format NAME`` finds it. Or call
+        ``register(Deferred("package.module:Renderer", call=True, format=NAME))``
+        (:class:`regionplan.deferred.Deferred`) to import it only when a report is written.
 
     ``render`` returns text (``str``), or ``bytes`` when the renderer sets ``binary = True``,
     and raises :class:`~regionplan.errors.RenderError` for a failure the user can fix (a
@@ -150,7 +153,8 @@ def regionplan_register_projections(register: Callable[..., None]) -> None:
     """Add a projection method for targets (``projection: NAME`` in a plan).
 
     :param register: call as ``register(name, projector)`` with a
-        :class:`regionplan.evaluation.projection.Projector`. Its ``project`` returns a
+        :class:`regionplan.evaluation.projection.Projector` (or a
+        :class:`~regionplan.deferred.Deferred` naming it). Its ``project`` returns a
         :class:`~regionplan.evaluation.projection.Projection` whose arrays hold one number
         per row of ``values``; another return, or an exception, is a fault of this plugin
         (not of the status policy that called it).
@@ -163,7 +167,8 @@ def regionplan_register_status_policies(register: Callable[..., None]) -> None:
     off track / insufficient data.
 
     :param register: call as ``register(name, policy)`` with a
-        :class:`regionplan.evaluation.status.StatusPolicy`. Its ``judge`` returns a
+        :class:`regionplan.evaluation.status.StatusPolicy` (or a
+        :class:`~regionplan.deferred.Deferred` naming it). Its ``judge`` returns a
         :class:`~regionplan.evaluation.status.Judgement` whose arrays are numpy arrays
         of one entry per target and area: ``status`` integer codes 0 to 3, ``reason``
         strings, numbers in the numeric fields. Another return, or an exception, is a
@@ -179,7 +184,8 @@ def regionplan_register_rollup_policies(register: Callable[..., None]) -> None:
     and the caveats are computed by the base class for every policy.
 
     :param register: call as ``register(name, policy)`` with a
-        :class:`regionplan.evaluation.rollup.RollupPolicy`. Its ``combine_many`` returns
+        :class:`regionplan.evaluation.rollup.RollupPolicy` (or a
+        :class:`~regionplan.deferred.Deferred` naming it). Its ``combine_many`` returns
         three arrays of one entry per area (integer status codes 0 to 3, scores, coverage);
         another return, or an exception, is a plugin fault.
     """

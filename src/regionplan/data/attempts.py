@@ -23,7 +23,7 @@ from collections.abc import Iterable
 
 import attrs
 
-from regionplan.data.series import Provenance
+from regionplan.data.provenance import Provenance
 from regionplan.plan.model import Label
 
 __all__ = [

@@ -15,14 +15,13 @@ from typing import TYPE_CHECKING, Any
 import attrs
 import numpy as np
 
-from regionplan.errors import DataSourceError
-from regionplan.plan.periods import PLAN_YEARS, Period, PeriodSpec
+from regionplan.data.provenance import Provenance
+from regionplan.data.values import BadLabel, ImpossibleValues, impossible_value, is_count, period_problem
+from regionplan.plan.periods import Period, PeriodSpec
 from regionplan.plan.units import parse_unit, registry
 
 if TYPE_CHECKING:
     import pint
-
-    from regionplan.data.attempts import FailureKind
 
 __all__ = [
     "BadLabel",
@@ -35,55 +34,6 @@ __all__ = [
     "is_count",
     "period_problem",
 ]
-
-SSB_LICENCE = "CC BY 4.0"
-
-
-#: The dimensions of the counting units of :mod:`regionplan.plan.units`: how many persons,
-#: jobs, enterprises... A count is never below zero; money or a change can be.
-_COUNT_DIMENSIONS = frozenset(
-    {"[population]", "[employment]", "[enterprise]", "[establishment]", "[institution]", "[offering]"}
-)
-
-
-class ImpossibleValues(DataSourceError):
-    """Values no statistic can have: an infinite number, or a count below zero.
-
-    Attributes:
-        kind: :attr:`~regionplan.data.attempts.FailureKind.IMPOSSIBLE_VALUE`, so a report says it
-            in the reader's language.
-    """
-
-    @property
-    def kind(self) -> FailureKind:
-        from regionplan.data.attempts import FailureKind  # the records import this module
-
-        return FailureKind.IMPOSSIBLE_VALUE
-
-
-def is_count(unit: pint.Unit | str | None) -> bool:
-    """Whether ``unit`` counts something (persons, jobs, enterprises...), so cannot be negative.
-
-    A unit the registry does not know counts nothing here; converting to it fails later, and says so.
-    """
-    if unit is None or unit == "":
-        return False
-    try:
-        u = parse_unit(unit) if isinstance(unit, str) else unit
-    except Exception:  # pint raises several kinds for an unknown or malformed unit
-        return False
-    dims = dict(registry().Quantity(1, u).dimensionality)
-    return len(dims) == 1 and next(iter(dims.values())) == 1 and next(iter(dims)) in _COUNT_DIMENSIONS
-
-
-def impossible_value(value: float, unit: pint.Unit | str | None = None) -> str | None:
-    """Why ``value`` cannot be a statistic in ``unit``, or None. ``NaN`` (missing) is possible."""
-    if np.isinf(value):
-        return f"{value} is not a finite number"
-    if value < 0 and is_count(unit):
-        shown = unit if isinstance(unit, str) else f"{unit:~}"
-        return f"{value:g} is below zero, and a count in '{shown}' cannot be"
-    return None
 
 
 def first_impossible(values: np.ndarray, unit: pint.Unit | str | None = None) -> int | None:
@@ -136,33 +86,6 @@ def _series(
 
 def _array_eq(a: np.ndarray, b: np.ndarray) -> bool:
     return a.shape == b.shape and bool(np.array_equal(a, b, equal_nan=a.dtype.kind == "f"))
-
-
-@attrs.frozen
-class Provenance:
-    """Where a batch of observations came from, and the credit line to print.
-
-    Attributes:
-        source: name of the source plugin (``"csv"``, ``"ssb"``).
-        table: the table or file it read (``"07459"``, ``"data/jobs.csv"``).
-        query: the query as text (URL, column mapping), enough to repeat it.
-        retrieved: when the data were read or fetched (UTC), if known.
-        licence: the data's licence (``"CC BY 4.0"``).
-        credit: the line to print with any figure (``"Kilde: Statistisk sentralbyrå, tabell 07459"``).
-        publisher: who published the data.
-        url: where a reader can find the table.
-        notes: anything a reader should know (derived values, caveats).
-    """
-
-    source: str
-    table: str = ""
-    query: str = ""
-    retrieved: dt.datetime | None = None
-    licence: str = ""
-    credit: str = ""
-    publisher: str = ""
-    url: str = ""
-    notes: str = ""
 
 
 @attrs.frozen(eq=False)
@@ -389,24 +312,6 @@ def _read_label(spec: PeriodSpec, label: str, batches: list[Observations]) -> Pe
     b = next(b for b in batches if label in set(b.periods.astype(str)))
     i = int(np.flatnonzero(b.periods.astype(str) == label)[0])
     raise BadLabel(b._where(i) + problem)
-
-
-def period_problem(period: Period) -> str | None:
-    """Why ``period`` is no period of a statistic (its year outside the plan years), or None."""
-    first, last = PLAN_YEARS
-    if first <= period.start.year <= last:
-        return None
-    return f"its year {period.start.year} is not one from {first} to {last}"
-
-
-class BadLabel(DataSourceError, ValueError):
-    """A period label a source gave that is no period (kind: invalid)."""
-
-    @property
-    def kind(self) -> FailureKind:
-        from regionplan.data.attempts import FailureKind
-
-        return FailureKind.INVALID
 
 
 def _in_unit(batch: Observations, target: pint.Unit) -> np.ndarray:

@@ -36,13 +36,10 @@ from __future__ import annotations
 import abc
 import functools
 import math
-from collections.abc import Callable
 from typing import ClassVar
 
 import attrs
 import numpy as np
-
-from regionplan.markers import hookimpl
 
 __all__ = ["CompoundGrowth", "LinearTrend", "Projection", "Projector", "student_t_quantile"]
 
@@ -279,9 +276,3 @@ class CompoundGrowth(Projector):
             rate = np.where(bad, np.nan, np.expm1(slope))
         first, last = _span_down(times, down)
         return Projection(self.name, out[0], out[1], out[2], rate, n, confidence, first, last)
-
-
-@hookimpl
-def regionplan_register_projections(register: Callable[..., None]) -> None:
-    register("linear", LinearTrend())
-    register("compound", CompoundGrowth())

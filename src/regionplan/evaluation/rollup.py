@@ -31,14 +31,13 @@ Built in (registered through
 from __future__ import annotations
 
 import abc
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import ClassVar
 
 import attrs
 import numpy as np
 
 from regionplan.evaluation.status import Status
-from regionplan.markers import hookimpl
 from regionplan.plan.model import Label
 
 __all__ = [
@@ -308,9 +307,3 @@ class WorstChild(RollupPolicy):
         worst = np.where(voting, codes, 99).min(axis=0, initial=99)
         status = np.where(weight > 0, worst, INSUFFICIENT).astype(np.int8)
         return status, _SCORE_OF_CODE[status], _coverage(weight, weights)
-
-
-@hookimpl
-def regionplan_register_rollup_policies(register: Callable[..., None]) -> None:
-    register("weighted_score", WeightedScore())
-    register("worst_child", WorstChild())

@@ -18,7 +18,6 @@ Registered through :func:`~regionplan.hookspecs.regionplan_register_status_polic
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import ClassVar
 
 import numpy as np
@@ -36,7 +35,6 @@ from regionplan.evaluation.status import (
     nothing,
     progress_share,
 )
-from regionplan.markers import hookimpl
 
 __all__ = ["DefaultPolicy", "OpenSdgPolicy", "required_path"]
 
@@ -265,9 +263,3 @@ class OpenSdgPolicy(StatusPolicy):
             thresholds,
             self.name,
         )
-
-
-@hookimpl
-def regionplan_register_status_policies(register: Callable[..., None]) -> None:
-    register("default", DefaultPolicy())
-    register("open_sdg", OpenSdgPolicy())

@@ -30,6 +30,7 @@ import attrs
 import pluggy
 
 from regionplan import hookspecs
+from regionplan.deferred import Deferred
 from regionplan.errors import PluginError, UnitDefinitionError
 from regionplan.plugins.faults import PluginCalls, _kind, _said
 
@@ -55,15 +56,8 @@ DEFAULT_PLUGINS: tuple[str, ...] = (
     "regionplan.data.sources.jsonstat",
     "regionplan.data.sources.inline",
     "regionplan.data.sources.bundled",
-    "regionplan.evaluation.projection",
-    "regionplan.evaluation.status_policies",
-    "regionplan.evaluation.rollup",
-    "regionplan.report.renderers.markdown",
-    "regionplan.report.renderers.html",
-    "regionplan.report.renderers.jsonfmt",
-    "regionplan.report.renderers.dot",
-    "regionplan.report.renderers.terminal",
-    "regionplan.report.renderers.xlsx",
+    "regionplan.evaluation.builtin",
+    "regionplan.report.renderers.builtin",
 )
 
 
@@ -157,7 +151,11 @@ class Registered(Generic[T]):
 
 @attrs.define
 class Registry(Generic[T]):
-    """Contributions of one kind, by name. Duplicate names are refused."""
+    """Contributions of one kind, by name. Duplicate names are refused.
+
+    A contribution registered as a :class:`~regionplan.deferred.Deferred` is imported the
+    first time :meth:`get` or :meth:`items` gives it; knowing its name imports nothing.
+    """
 
     kind: str
     _items: dict[str, Registered[T]] = attrs.field(factory=dict)
@@ -177,9 +175,29 @@ class Registry(Generic[T]):
 
     def get(self, name: str) -> T:
         try:
-            return self._items[name].value
+            item = self._items[name]
         except KeyError:
             raise PluginError(self.unknown_message(name)) from None
+        if isinstance(item.value, Deferred):
+            item = self._load(item, item.value)
+        return item.value
+
+    def _load(self, item: Registered[T], deferred: Deferred) -> Registered[T]:
+        """Import a deferred contribution; a failure is the fault of the plugin that named it."""
+        try:
+            value = deferred.load()
+        except Exception as exc:
+            msg = f"plugin {item.plugin!r}: the {self.kind} {item.name!r} ({deferred.target}) failed to load: {_said(exc)}"
+            raise PluginError(msg, plugin=item.plugin) from exc
+        if deferred.format and getattr(value, "format", None) != deferred.format:
+            msg = (
+                f"plugin {item.plugin!r}: the {self.kind} {item.name!r} ({deferred.target}) "
+                f"writes the format {getattr(value, 'format', None)!r}, not {deferred.format!r} as registered"
+            )
+            raise PluginError(msg, plugin=item.plugin)
+        loaded = Registered(item.name, value, item.plugin)
+        self._items[item.name] = loaded
+        return loaded
 
     def unknown_message(self, name: str) -> str:
         msg = f"no {self.kind} named {name!r}"
@@ -202,6 +220,9 @@ class Registry(Generic[T]):
         return len(self._items)
 
     def items(self) -> list[Registered[T]]:
+        """Every contribution, by name; deferred ones are imported."""
+        for name in sorted(self._items):
+            self.get(name)
         return [self._items[k] for k in sorted(self._items)]
 
 

@@ -10,18 +10,15 @@ observations (:mod:`regionplan_ssb.decode`). Every failure keeps its kind
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import attrs
 
-from regionplan.data.series import Observations
 from regionplan.data.sources import FailureKind, QueryKey, SourceContext, SourceFailed, SourceRequest
-from regionplan.data.sources.jsonstat import JsonStatDataset, parse_jsonstat
 from regionplan.errors import DataSourceError
 from regionplan_ssb.cache import normalise_url
 from regionplan_ssb.calls import MAX_CELLS, MAX_URL_LENGTH, Call, GroupKey, metadata_url
 from regionplan_ssb.client import SsbHttpError
-from regionplan_ssb.decode import decode_observations
 from regionplan_ssb.groups import Download, FetchPlan, Group
 from regionplan_ssb.keys import QUERY_KEY_DOCS
 from regionplan_ssb.planning import direct_call, expanded_cells, plan_calls
@@ -29,7 +26,18 @@ from regionplan_ssb.query import QUERY_KEYS, SsbQuery, query_problems
 from regionplan_ssb.refusals import explain_refusal
 from regionplan_ssb.responses import CachedSsbSource
 
+if TYPE_CHECKING:
+    from regionplan.data.series import Observations
+    from regionplan.data.sources.jsonstat import JsonStatDataset
+
 __all__ = ["SsbSource"]
+
+
+def _parse(doc: Any) -> JsonStatDataset:
+    """A table's answer read (numpy is imported here, when data are read, not when a plan is checked)."""
+    from regionplan.data.sources.jsonstat.parse import parse_jsonstat
+
+    return parse_jsonstat(doc)
 
 
 class SsbSource(CachedSsbSource):
@@ -179,7 +187,7 @@ class SsbSource(CachedSsbSource):
         key = attrs.evolve(groups[0].key, select_variables=())
         table = key.table
         try:
-            dataset, fetched = self._get(direct.url, parse_jsonstat, table)
+            dataset, fetched = self._get(direct.url, _parse, table)
         except SsbHttpError as exc:
             self._tick(table)
             for group in groups:
@@ -240,7 +248,7 @@ class SsbSource(CachedSsbSource):
         table = group.key.table
         for call in calls:
             try:
-                dataset, fetched = self._get(call.url, parse_jsonstat, table)
+                dataset, fetched = self._get(call.url, _parse, table)
             except SsbHttpError as exc:
                 raise SourceFailed.wrap(exc, explain_refusal(exc, table, call)) from None
             except DataSourceError as exc:
@@ -250,6 +258,8 @@ class SsbSource(CachedSsbSource):
             group.downloads.append(Download(call.url, dataset, fetched))
 
     def fetch(self, request: SourceRequest) -> Observations:
+        from regionplan_ssb.decode import decode_observations  # with numpy, when data are read
+
         q = SsbQuery.from_mapping(request.query)
         key = GroupKey.of(q)
         group = self._groups.get(key)

@@ -11,7 +11,7 @@ The source registered under that name (through
 :func:`~regionplan.hookspecs.regionplan_register_sources`) is built once per run
 with a :class:`SourceContext` and asked to :meth:`DataSource.fetch` each
 :class:`SourceRequest`. It returns :class:`~regionplan.data.series.Observations` with
-their :class:`~regionplan.data.series.Provenance`. A source that cannot deliver raises
+their :class:`~regionplan.data.provenance.Provenance`. A source that cannot deliver raises
 :class:`~regionplan.errors.DataSourceError`; raising :class:`SourceFailed` instead says what
 kind of failure it was (:class:`~regionplan.data.attempts.FailureKind`), so a report can say
 it in the reader's language.
@@ -24,14 +24,18 @@ import datetime as dt
 import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import attrs
 
 from regionplan.data.attempts import FailureKind, SourceFailure
-from regionplan.data.series import Observations, Provenance
+from regionplan.data.provenance import Provenance
+from regionplan.defaults import lazy_attributes
 from regionplan.errors import DataSourceError
 from regionplan.plan.safefiles import Allowed, FileRefusal, Placement, RefusedFile, place
+
+if TYPE_CHECKING:
+    from regionplan.data.series import Observations
 
 __all__ = [
     "DataSource",
@@ -51,6 +55,11 @@ __all__ = [
 ]
 
 CACHE_ENV = "REGIONPLAN_CACHE_DIR"
+
+
+# Observations come with numpy: imported when a source first reads data, not when a plan is
+# only checked.
+__getattr__, __dir__ = lazy_attributes(globals(), {"Observations": "regionplan.data.series"})
 
 
 class SourceFailed(DataSourceError):

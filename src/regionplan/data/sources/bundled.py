@@ -39,17 +39,21 @@ import gzip
 import importlib.resources
 import io
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import attrs
-import numpy as np
 
-from regionplan.data.series import Observations, Provenance
+from regionplan.data.provenance import Provenance
 from regionplan.data.sources import DataSource, FailureKind, QueryKey, SourceFailed, SourceRequest
 from regionplan.data.sources.tabular import query_text
 from regionplan.errors import DataSourceError
 from regionplan.markers import hookimpl
 from regionplan.plan.periods import PeriodSpec
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from regionplan.data.series import Observations
 
 __all__ = [
     "BUNDLED_ON",
@@ -243,6 +247,8 @@ def load(name: str) -> BundledTable:
     Raises:
         DataSourceError: no dataset of that name is bundled.
     """
+    import numpy as np  # numpy when data are read, not when a plan is checked
+
     ds = dataset(name)
     raw = importlib.resources.files(_RESOURCES).joinpath(_FOLDER, ds.file).read_bytes()
     rows = list(csv.DictReader(io.StringIO(gzip.decompress(raw).decode("utf-8"))))
@@ -300,6 +306,10 @@ class BundledSource(DataSource):
         return super().check_query(query) + _check(query)
 
     def fetch(self, request: SourceRequest) -> Observations:
+        import numpy as np  # numpy when data are read, not when a plan is checked
+
+        from regionplan.data.series import Observations
+
         if problems := self.check_query(request.query):
             raise DataSourceError(f"metric {request.metric!r}: " + "; ".join(problems))
         ds = DATASETS[request.query["dataset"]]
@@ -367,6 +377,8 @@ def describe(name: str, today: dt.date | None = None) -> dict[str, Any]:
     Raises:
         DataSourceError: no dataset of that name is bundled.
     """
+    import numpy as np
+
     ds = dataset(name)
     table = load(name)
     today = today or dt.date.today()

@@ -38,24 +38,19 @@ import datetime as dt
 import math
 import re
 from collections.abc import Callable, Mapping
-from typing import Any, ClassVar
-
-import numpy as np
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from regionplan.data.attempts import FailureKind
-from regionplan.data.series import (
-    Observations,
-    Provenance,
-    first_impossible,
-    impossible_value,
-    is_count,
-    period_problem,
-)
+from regionplan.data.provenance import Provenance
 from regionplan.data.sources import DataSource, QueryKey, SourceFailed, SourceRequest
 from regionplan.data.sources.tabular import query_text
+from regionplan.data.values import impossible_value, is_count, period_problem
 from regionplan.errors import DataSourceError
 from regionplan.markers import hookimpl
 from regionplan.plan.periods import PLAN_YEARS, parse_period
+
+if TYPE_CHECKING:
+    from regionplan.data.series import Observations
 
 __all__ = ["DEFAULT_AREA", "InlineSource"]
 
@@ -205,6 +200,10 @@ class InlineSource(DataSource):
         return problems
 
     def fetch(self, request: SourceRequest) -> Observations:
+        import numpy as np  # here, not above: a plan naming this source checks without numpy
+
+        from regionplan.data.series import Observations, first_impossible
+
         query = request.query
         if problems := self.check_query(query):
             msg = f"metric {request.metric!r}: " + "; ".join(problems)

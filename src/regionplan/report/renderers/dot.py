@@ -10,10 +10,8 @@ string or start an HTML-like label.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import ClassVar
 
-from regionplan.markers import hookimpl
 from regionplan.report.model import GoalBasis, Report, StatusView
 from regionplan.report.renderers import Renderer, RenderOptions
 
@@ -107,8 +105,3 @@ class DotRenderer(Renderer):
             lines.append(f"  {dot_string(edge.source)} -> {dot_string(edge.target)}{weight};")
         lines.append("}")
         return "\n".join(lines) + "\n"
-
-
-@hookimpl
-def regionplan_register_renderers(register: Callable[..., None]) -> None:
-    register(DotRenderer())

@@ -28,7 +28,6 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import markupsafe
 
 from regionplan.evaluation.explain import format_number
-from regionplan.markers import hookimpl
 from regionplan.plan.units import unit_for
 from regionplan.report.chartcsv import chart_csv, csv_data_url
 from regionplan.report.comparison_views import MetricComparison
@@ -471,8 +470,3 @@ def tree_context(report: Report) -> dict[str, Any]:
         "tree_filter_css": markupsafe.Markup(filters.css),
         "apart": [s for s in report.sections if s.kind in KINDS_APART and s.elements],
     }
-
-
-@hookimpl
-def regionplan_register_renderers(register: Callable[..., None]) -> None:
-    register(HtmlRenderer())

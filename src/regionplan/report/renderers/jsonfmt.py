@@ -10,10 +10,8 @@ The data follow the JSON schema :data:`regionplan.report.model.SCHEMA_ID`.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from typing import ClassVar
 
-from regionplan.markers import hookimpl
 from regionplan.report.model import Report
 from regionplan.report.renderers import Renderer, RenderOptions
 
@@ -38,8 +36,3 @@ class JsonRenderer(Renderer):
 
     def render(self, report: Report, options: RenderOptions) -> str:
         return dumps(report.to_dict())
-
-
-@hookimpl
-def regionplan_register_renderers(register: Callable[..., None]) -> None:
-    register(JsonRenderer())

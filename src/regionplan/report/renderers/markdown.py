@@ -13,10 +13,9 @@ entity codes (``#quot;``), and Mermaid node ids are generated, never plan text.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import ClassVar
 
-from regionplan.markers import hookimpl
 from regionplan.plan.units import unit_for
 from regionplan.report.depth import overview
 from regionplan.report.method import method_of
@@ -436,8 +435,3 @@ def _plan_source(r: Report) -> str:
     if r.source_document:
         return f"<{r.source_document.replace('>', '%3E').replace(' ', '%20')}>"
     return f"*{md_escape(r.source_citation)}*"
-
-
-@hookimpl
-def regionplan_register_renderers(register: Callable[..., None]) -> None:
-    register(MarkdownRenderer())

@@ -13,10 +13,9 @@ from __future__ import annotations
 
 import re
 import textwrap
-from collections.abc import Callable, Sequence, Set
+from collections.abc import Sequence, Set
 from typing import ClassVar
 
-from regionplan.markers import hookimpl
 from regionplan.plan.units import unit_for
 from regionplan.report.method import method_of
 from regionplan.report.model import DiagramNode, GoalBasis, Report, StatusView, TargetRow, TreeNode
@@ -273,8 +272,3 @@ def _line(cells: Sequence[str], widths: Sequence[int], right: Set[int] = frozens
     return "  ".join(
         c.rjust(w) if i in right else c.ljust(w) for i, (c, w) in enumerate(zip(cells, widths, strict=True))
     )
-
-
-@hookimpl
-def regionplan_register_renderers(register: Callable[..., None]) -> None:
-    register(TerminalRenderer())

@@ -16,11 +16,10 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any, ClassVar
 
 from regionplan.errors import RenderError
-from regionplan.markers import hookimpl
 from regionplan.report.model import (
     AreaFigure,
     ChartData,
@@ -393,8 +392,3 @@ class XlsxRenderer(Renderer):
                 s.text(row, 1, use.metric)
                 s.text(row, 2, use.text)
         s.finish()
-
-
-@hookimpl
-def regionplan_register_renderers(register: Callable[..., None]) -> None:
-    register(XlsxRenderer())

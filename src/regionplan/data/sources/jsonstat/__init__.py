@@ -26,11 +26,11 @@ import json
 import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import attrs
 
-from regionplan.data.series import Observations, Provenance, first_impossible, impossible_value, is_count
+from regionplan.data.provenance import Provenance
 from regionplan.data.sources import (
     DataSource,
     FailureKind,
@@ -41,12 +41,17 @@ from regionplan.data.sources import (
     refused_file,
 )
 from regionplan.data.sources.jsonstat.dataset import Dimension, JsonStatDataset, JsonStatStructure, _preview
-from regionplan.data.sources.jsonstat.decode import decode_jsonstat
-from regionplan.data.sources.jsonstat.parse import parse_jsonstat, parse_jsonstat_structure
 from regionplan.data.sources.jsonstat.units import resolve_unit
+from regionplan.data.values import impossible_value, is_count
+from regionplan.defaults import lazy_attributes
 from regionplan.errors import DataSourceError
 from regionplan.markers import hookimpl
 from regionplan.plan.safefiles import FileRefusal, RefusedFile, bad_text, data_file_limit, read_bytes
+
+if TYPE_CHECKING:
+    from regionplan.data.series import Observations
+    from regionplan.data.sources.jsonstat.decode import decode_jsonstat
+    from regionplan.data.sources.jsonstat.parse import parse_jsonstat, parse_jsonstat_structure
 
 __all__ = [
     "Dimension",
@@ -58,6 +63,16 @@ __all__ = [
     "parse_jsonstat_structure",
     "resolve_unit",
 ]
+
+# Reading a document needs numpy; checking a plan that names this source does not.
+__getattr__, __dir__ = lazy_attributes(
+    globals(),
+    {
+        "decode_jsonstat": "regionplan.data.sources.jsonstat.decode",
+        "parse_jsonstat": "regionplan.data.sources.jsonstat.parse",
+        "parse_jsonstat_structure": "regionplan.data.sources.jsonstat.parse",
+    },
+)
 
 
 class JsonStatFileSource(DataSource):
@@ -152,6 +167,10 @@ class JsonStatFileSource(DataSource):
         return problems
 
     def fetch(self, request: SourceRequest) -> Observations:
+        from regionplan.data.series import first_impossible
+        from regionplan.data.sources.jsonstat.decode import decode_jsonstat
+        from regionplan.data.sources.jsonstat.parse import parse_jsonstat
+
         query = request.query
         path = self.context.resolve(str(query["path"]))
         doc = _read_json(path)

@@ -8,12 +8,14 @@ dataset's shape. :class:`JsonStatStructure` is the same without the values.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
-import numpy as np
 
 from regionplan.errors import DataSourceError
+
+if TYPE_CHECKING:
+    import numpy as np
 
 __all__ = ["Dimension", "JsonStatDataset", "JsonStatStructure"]
 

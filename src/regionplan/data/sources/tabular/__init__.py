@@ -60,12 +60,10 @@ import codecs
 import os
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from regionplan.data.attempts import FailureKind
-from regionplan.data.series import Observations
 from regionplan.data.sources import DataSource, QueryKey, SourceContext, SourceFailed, SourceRequest
-from regionplan.data.sources.tabular.combine import combine
 from regionplan.data.sources.tabular.query import (
     _COMMON_KEYS,
     TabularQuery,
@@ -74,10 +72,12 @@ from regionplan.data.sources.tabular.query import (
     paths_of,
     query_text,
 )
-from regionplan.data.sources.tabular.rows import observations
 from regionplan.data.sources.tabular.table import Table, _stat, read_csv, read_excel
 from regionplan.errors import DataSourceError
 from regionplan.markers import hookimpl
+
+if TYPE_CHECKING:
+    from regionplan.data.series import Observations
 
 __all__ = ["CsvSource", "ExcelSource", "Table", "TabularQuery", "query_text", "read_csv", "read_excel"]
 
@@ -193,6 +193,10 @@ class _TabularSource(DataSource):
         return list(dict.fromkeys(found))
 
     def fetch(self, request: SourceRequest) -> Observations:
+        # Reading rows needs numpy; checking a query does not, so a plan checks without it.
+        from regionplan.data.sources.tabular.combine import combine
+        from regionplan.data.sources.tabular.rows import observations
+
         problems = self.check_query(request.query)
         if problems:
             msg = f"metric {request.metric!r}: " + "; ".join(problems)
