@@ -97,6 +97,7 @@ def test_the_stages_are_subpackages_in_data_flow_order() -> None:
         p.stem
         in {
             "__init__",
+            "__main__",
             "cli",
             "defaults",
             "deferred",

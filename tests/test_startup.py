@@ -119,3 +119,24 @@ def test_validate_imports_only_what_checking_needs(fmt: str, tmp_path: Path) -> 
     assert isinstance(held_again, set)
     assert set(CHECKING) <= held_again
     assert sorted(held_again & {*HEAVY, *COMPUTING, *UNITS}) == []
+
+
+def test_python_m_regionplan_runs_the_command_line() -> None:
+    def run(*argv: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(argv, capture_output=True, text=True, timeout=120, cwd=ROOT)
+
+    as_module = run(sys.executable, "-m", "regionplan", "validate", "--format", "json", str(EXAMPLE))
+    as_script = run(
+        sys.executable,
+        "-c",
+        "from regionplan.cli import main; main()",
+        "validate",
+        "--format",
+        "json",
+        str(EXAMPLE),
+    )
+    assert as_module.returncode == as_script.returncode == 0
+    assert json.loads(as_module.stdout) == json.loads(as_script.stdout)
+    mistake = run(sys.executable, "-m", "regionplan", "validate", str(ROOT / "no-such-plan"))
+    assert mistake.returncode != 0 and "Traceback" not in mistake.stderr
+    assert "no-such-plan" in mistake.stderr + mistake.stdout
