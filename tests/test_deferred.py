@@ -3,6 +3,8 @@ name at once, imported when first used, and a fault of their plugin when they ca
 
 from __future__ import annotations
 
+import collections
+import os
 import subprocess
 import sys
 import textwrap
@@ -11,13 +13,18 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
 
+import regionplan
+from regionplan.cli import EXIT_INTERNAL, EXIT_USER, cli
 from regionplan.deferred import Deferred
-from regionplan.errors import PluginError
+from regionplan.errors import PluginError, PluginRenderError, RenderError
 from regionplan.evaluation.projection import LinearTrend, Projector
 from regionplan.evaluation.status_policies import DefaultPolicy
-from regionplan.report.renderers import Renderer
+from regionplan.report.renderers import Renderer, render
+from regionplan.report.renderers import builtin as builtin_renderers
 from regionplan.report.renderers.markdown import MarkdownRenderer
+from test_plugin_faults import _install, plan_text
 from test_plugins import collect, plugin
 
 #: A plugin's module of contributions, written to a temporary folder so that the tests can
@@ -146,3 +153,138 @@ print(sorted(m for m in ("numpy", "regionplan.evaluation.projection", "regionpla
         [sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=True
     )
     assert out.stdout.strip() == "[]"
+
+
+def test_a_class_where_an_instance_is_needed_says_call_true(contributions: str) -> None:
+    def regionplan_register_projections(register: Any) -> None:
+        register("damped", Deferred(f"{contributions}:Damped"))
+
+    ext = collect(plugin("region", regionplan_register_projections=regionplan_register_projections))
+    with pytest.raises(
+        PluginError, match=r"is the class Damped, not an instance: register it with call=True"
+    ):
+        ext.projections.get("damped")
+
+
+def test_a_source_is_a_class_and_says_so(contributions: str) -> None:
+    def regionplan_register_sources(register: Any) -> None:
+        register("rows", Deferred("regionplan.data.sources.tabular:query_text"))
+
+    ext = collect(plugin("region", regionplan_register_sources=regionplan_register_sources))
+    with pytest.raises(PluginError, match=r"is a function, not a class: register it without call=True"):
+        ext.sources.get("rows")
+
+
+def test_a_deferred_renderer_without_its_format_is_refused_at_once() -> None:
+    def regionplan_register_renderers(register: Any) -> None:
+        register(Deferred("regionplan.report.renderers.markdown:MarkdownRenderer", call=True))
+
+    with pytest.raises(PluginError, match=r"without a name \(a deferred renderer says its format"):
+        collect(plugin("region", regionplan_register_renderers=regionplan_register_renderers))
+
+
+def test_a_renderer_that_fails_to_load_is_a_render_error_naming_its_plugin(
+    contributions: str, example_evaluation: Any
+) -> None:
+    def regionplan_register_renderers(register: Any) -> None:
+        register(Deferred(f"{contributions}:NoSuchRenderer", call=True, format="pdf"))
+
+    ext = collect(plugin("region", regionplan_register_renderers=regionplan_register_renderers))
+    with pytest.raises(PluginRenderError, match="plugin 'region' failed in the renderer 'pdf'") as caught:
+        render(example_evaluation, "pdf", extensions=ext)
+    assert isinstance(caught.value, RenderError) and caught.value.plugin == "region"
+    assert "NoSuchRenderer" in str(caught.value)
+
+
+@pytest.mark.parametrize("deferred", [True, False])
+def test_a_policy_that_is_no_policy_is_its_plugins_fault_at_evaluate(
+    regionplan_plan: Any, deferred: bool
+) -> None:
+    value: Any = Deferred("collections:OrderedDict", call=True) if deferred else collections.OrderedDict()
+
+    def regionplan_register_status_policies(register: Any) -> None:
+        register("odd", value)
+
+    ext = collect(plugin("region", regionplan_register_status_policies=regionplan_register_status_policies))
+
+    plan = regionplan.load_plan(regionplan_plan(plan_text(target=", policy: odd")), extensions=ext)
+    with pytest.raises(
+        PluginError, match=r"the status policy 'odd' is a OrderedDict, which has no judge method"
+    ):
+        regionplan.evaluate(plan, as_of="2025-06-01", extensions=ext)
+
+
+def test_a_deferred_policy_that_fails_to_load_at_evaluate_names_its_plugin(regionplan_plan: Any) -> None:
+    def regionplan_register_status_policies(register: Any) -> None:
+        register("odd", Deferred("no_such_policy_module:Odd", call=True))
+
+    ext = collect(plugin("region", regionplan_register_status_policies=regionplan_register_status_policies))
+
+    plan = regionplan.load_plan(regionplan_plan(plan_text(target=", policy: odd")), extensions=ext)
+    with pytest.raises(PluginError, match="plugin 'region' failed in the status policy 'odd'") as caught:
+        regionplan.evaluate(plan, as_of="2025-06-01", extensions=ext)
+    assert caught.value.plugin == "region"
+
+
+def test_a_builtin_that_fails_to_load_is_a_bug_in_regionplan(monkeypatch: pytest.MonkeyPatch) -> None:
+    broken = (*builtin_renderers._RENDERERS, ("pdf", "no_such_renderer_module:PdfRenderer"))
+    monkeypatch.setattr(builtin_renderers, "_RENDERERS", broken)
+    ext = collect()
+    with pytest.raises(PluginError, match="a bug in regionplan") as caught:
+        ext.renderers.get("pdf")
+    assert caught.value.builtin is True
+
+
+def test_regionplan_plugins_lists_every_contribution_and_every_one_that_fails(
+    contributions: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from regionplan.plugins import reset_default_extensions, set_default_extensions
+
+    def regionplan_register_renderers(register: Any) -> None:
+        register(Deferred(f"{contributions}:Pdf", call=True, format="pdf"))
+        register(Deferred(f"{contributions}:Mislabelled", call=True, format="rtf"))
+
+    def regionplan_register_projections(register: Any) -> None:
+        register("damped", Deferred(f"{contributions}:Missing", call=True))
+
+    set_default_extensions(
+        collect(
+            plugin(
+                "region",
+                regionplan_register_renderers=regionplan_register_renderers,
+                regionplan_register_projections=regionplan_register_projections,
+            )
+        )
+    )
+    try:
+        result = CliRunner().invoke(cli, ["plugins"])
+    finally:
+        reset_default_extensions()
+    assert result.exit_code == EXIT_USER
+    out = result.output
+    assert "pdf [region], rtf [region] (fails to load)" in out
+    assert "damped [region] (fails to load)" in out and "linear [regionplan.evaluation.builtin]" in out
+    assert "writes the format 'odt', not 'rtf'" in out and "'damped'" in out
+    assert out.count("error: ") == 2 and "Traceback" not in out
+
+
+def test_a_plugin_that_fails_to_load_is_said_once(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    site.mkdir()
+    _install(
+        site,
+        "from regionplan import hookimpl\n\n@hookimpl\ndef regionplan_register_sources(register):\n    register('', None)\n",
+    )
+    env = {**os.environ, "PYTHONPATH": str(site), "REGIONPLAN_LOAD_PLUGINS": "faulty"}
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        argv = [sys.executable, "-m", "regionplan", *args]
+        return subprocess.run(argv, capture_output=True, text=True, timeout=60, env=env, cwd=site)
+
+    said = "plugin 'faulty' registered a data source without a name"
+    failed = run("plugins")  # needs the plugins: fails on them, and says so once
+    assert failed.returncode == EXIT_USER and failed.stderr.count(said) == 1, failed.stderr
+    helped = run("--help")  # does not: still works, and says why plugins' commands may be missing
+    assert helped.returncode == 0 and "Usage" in helped.stdout
+    assert helped.stderr.count(said) == 1 and "warning: plugins not loaded" in helped.stderr
+    assert EXIT_INTERNAL not in (failed.returncode, helped.returncode)

@@ -23,7 +23,7 @@ from regionplan.cli.options import (
     _offline,
     _parse_date,
 )
-from regionplan.errors import RegionplanError
+from regionplan.errors import PluginError, RegionplanError
 from regionplan.plan.model import ElementKind
 
 
@@ -150,6 +150,9 @@ def plugins(fmt: str) -> None:
             for hook in row["hooks"]:
                 click.echo(f"    {hook}")
         click.echo("")
+        # Every contribution is imported here, deferred ones too: this is the command that
+        # shows which of them fail, all of them, before the first fault stops it.
+        faults: list[PluginError] = []
         for title, registry in (
             ("sources", ext.sources),
             ("renderers", ext.renderers),
@@ -158,8 +161,20 @@ def plugins(fmt: str) -> None:
             ("roll-up policies", ext.rollup_policies),
             ("plan-file loaders", ext.loaders),
         ):
-            names = ", ".join(f"{r.name} [{r.plugin}]" for r in registry.items())
-            click.echo(f"{title}: {names}")
+            names = []
+            for name in registry:
+                shown = f"{name} [{registry.plugin_of(name)}]"
+                try:
+                    registry.get(name)
+                except PluginError as exc:
+                    faults.append(exc)
+                    shown += " (fails to load)"
+                names.append(shown)
+            click.echo(f"{title}: {', '.join(names)}")
+        for fault in faults[:-1]:
+            click.echo(f"error: {fault}", err=True)
+        if faults:
+            raise faults[-1]
 
     _run(body)
 

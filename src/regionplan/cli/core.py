@@ -29,9 +29,13 @@ class _State:
     allow_paths: tuple[Path, ...] = ()
     #: --timeout and --retries for the sources that use the network, for this command
     network: Mapping[str, float] = MappingProxyType({})
+    #: why the plugins did not load, when they did not (said once: by the command, or at exit)
+    plugins_failed: str | None = None
 
 
 def _fail(message: str, code: int) -> NoReturn:
+    if _State.plugins_failed is not None and _State.plugins_failed in message:
+        _State.plugins_failed = None  # the command says it itself: no warning besides
     click.echo(f"error: {message}", err=True)
     sys.exit(code)
 
@@ -110,7 +114,9 @@ def _load_plugin_commands() -> None:
     try:
         ext = _extensions()
     except RegionplanError as exc:
-        click.echo(f"warning: plugins not loaded: {exc}", err=True)
+        # Said at exit unless the command fails on it and says so: `--help` still works,
+        # and a plugin's command missing from it is explained.
+        _State.plugins_failed = str(exc)
         return
     from regionplan.plugins.commands import add_commands
 
@@ -122,7 +128,12 @@ def main(argv: list[str] | None = None) -> None:
     if "--debug" in (argv if argv is not None else sys.argv[1:]):
         _State.debug = True
     _run(_load_plugin_commands)
-    cli.main(args=argv, prog_name="regionplan")
+    try:
+        cli.main(args=argv, prog_name="regionplan")
+    finally:
+        if _State.plugins_failed is not None:
+            click.echo(f"warning: plugins not loaded: {_State.plugins_failed}", err=True)
+            _State.plugins_failed = None
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -16,10 +16,18 @@ from typing import Any
 
 import numpy as np
 
+from regionplan.errors import EvaluationError
 from regionplan.evaluation.projection import DEFAULT_CONFIDENCE, Projection, Projector
 from regionplan.evaluation.status import Evidence, Judgement, StatusPolicy
 
-__all__ = ["CheckedPolicy", "CheckedProjector", "checked_policy", "checked_projector", "combine_many"]
+__all__ = [
+    "CheckedPolicy",
+    "CheckedProjector",
+    "checked_policy",
+    "checked_projector",
+    "combine_many",
+    "registered",
+]
 
 _CODES = (0, 1, 2, 3)  # Status.code of every status
 
@@ -76,6 +84,22 @@ class CheckedPolicy(StatusPolicy):
         if problem := _judgement_problem(out, evidence.n):
             raise self.ext.fault(self.plugin, f"{what} returned {problem}")
         return out
+
+
+def registered(registry: Any, name: str, method: str, extensions: Any) -> Any:
+    """The contribution registered as ``name``, if it has the ``method`` its contract asks for.
+
+    Raises:
+        EvaluationError: no contribution has that name (the plan names it).
+        PluginError: it cannot be loaded, or it is not what its kind must be; naming its plugin.
+    """
+    if name not in registry:
+        raise EvaluationError(registry.unknown_message(name))
+    value = registry.get(name)  # a deferred one is imported here; its failure names its plugin
+    if not callable(getattr(value, method, None)):
+        what = f"the {registry.kind} {name!r} is {_kind(value)}, which has no {method} method"
+        raise extensions.fault(registry.plugin_of(name), what)
+    return value
 
 
 def checked_projector(projector: Projector, name: str, extensions: Any) -> Projector:

@@ -342,11 +342,8 @@ def evaluate(
         rows = build_rows(
             plan, target, metric, dataset, areas, day, metrics.get(target.other or ""), published
         )
-        try:
-            policy = ext.status_policies.get(target.policy)
-            projector = ext.projections.get(target.projection)
-        except Exception as exc:
-            raise EvaluationError(str(exc)) from exc
+        policy = contracts.registered(ext.status_policies, target.policy, "judge", ext)
+        projector = contracts.registered(ext.projections, target.projection, "project", ext)
         # called through these, a plugin's fault names it and a wrong array stops here
         policy = contracts.checked_policy(policy, target.policy, ext)
         projector = contracts.checked_projector(projector, target.projection, ext)

@@ -13,7 +13,6 @@ from typing import Any
 import attrs
 import numpy as np
 
-from regionplan.errors import EvaluationError
 from regionplan.evaluation import contracts
 from regionplan.evaluation.batch import TargetBatch
 from regionplan.evaluation.packing import freeze
@@ -49,10 +48,7 @@ def roll_up(
     without measured children, say) share one result: a policy's status is a function of
     its children's statuses and weights, so it is combined once, not once per element.
     """
-    try:
-        policy = ext.rollup_policies.get(policy_name)
-    except Exception as exc:
-        raise EvaluationError(str(exc)) from exc
+    policy = contracts.registered(ext.rollup_policies, policy_name, "combine_many", ext)
     codes: dict[str, np.ndarray] = {b.target.id: b.judgement.status.astype(np.int8) for b in batches}
     scores: dict[str, np.ndarray] = {}
     coverage: dict[str, np.ndarray] = {}

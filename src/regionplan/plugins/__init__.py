@@ -31,7 +31,7 @@ import pluggy
 
 from regionplan import hookspecs
 from regionplan.deferred import Deferred
-from regionplan.errors import PluginError, UnitDefinitionError
+from regionplan.errors import PluginError, PluginRenderError, UnitDefinitionError
 from regionplan.plugins.faults import PluginCalls, _kind, _said
 
 __all__ = [
@@ -154,15 +154,27 @@ class Registry(Generic[T]):
     """Contributions of one kind, by name. Duplicate names are refused.
 
     A contribution registered as a :class:`~regionplan.deferred.Deferred` is imported the
-    first time :meth:`get` or :meth:`items` gives it; knowing its name imports nothing.
+    first time :meth:`get` or :meth:`items` gives it; knowing its name imports nothing. What
+    fails then is the fault of the plugin that registered it (a
+    :class:`~regionplan.errors.PluginError` naming it and its package).
+
+    Attributes:
+        kind: what is registered, for messages (``"renderer"``).
+        classes: contributions are classes (a data source, built per run), not instances.
+        error: the class of the error a contribution that fails to load raises.
     """
 
     kind: str
+    classes: bool = False
+    error: type[PluginError] = PluginError
     _items: dict[str, Registered[T]] = attrs.field(factory=dict)
+    _calls: PluginCalls | None = attrs.field(default=None, init=False, repr=False)
 
-    def add(self, name: str, value: T, plugin: str) -> None:
+    def add(self, name: str, value: T | Deferred, plugin: str) -> None:
         if not name or not isinstance(name, str):
             msg = f"plugin {plugin!r} registered a {self.kind} without a name"
+            if isinstance(value, Deferred):
+                msg += " (a deferred renderer says its format: Deferred(..., format='NAME'))"
             raise PluginError(msg)
         if name in self._items:
             first = self._items[name].plugin
@@ -171,7 +183,7 @@ class Registry(Generic[T]):
                 f"which plugin {first!r} registered already"
             )
             raise PluginError(msg)
-        self._items[name] = Registered(name, value, plugin)
+        self._items[name] = Registered(name, value, plugin)  # type: ignore[arg-type]
 
     def get(self, name: str) -> T:
         try:
@@ -184,28 +196,35 @@ class Registry(Generic[T]):
 
     def _load(self, item: Registered[T], deferred: Deferred) -> Registered[T]:
         """Import a deferred contribution; a failure is the fault of the plugin that named it."""
+        what = f"the {self.kind} {item.name!r} ({deferred.target})"
         try:
             value = deferred.load()
         except Exception as exc:
-            msg = f"plugin {item.plugin!r}: the {self.kind} {item.name!r} ({deferred.target}) failed to load: {_said(exc)}"
-            raise PluginError(msg, plugin=item.plugin) from exc
-        if deferred.format and getattr(value, "format", None) != deferred.format:
-            msg = (
-                f"plugin {item.plugin!r}: the {self.kind} {item.name!r} ({deferred.target}) "
+            raise self._fault(item.plugin, f"{what}, loading it", exc) from exc
+        problem = None
+        if self.classes and not isinstance(value, type):
+            problem = f"is {_kind(value)}, not a class: register it without call=True"
+        elif not self.classes and isinstance(value, type):
+            problem = f"is the class {value.__qualname__}, not an instance: register it with call=True"
+        elif deferred.format and getattr(value, "format", None) != deferred.format:
+            problem = (
                 f"writes the format {getattr(value, 'format', None)!r}, not {deferred.format!r} as registered"
             )
-            raise PluginError(msg, plugin=item.plugin)
+        if problem:
+            raise self._fault(item.plugin, f"{what} {problem}")
         loaded = Registered(item.name, value, item.plugin)
         self._items[item.name] = loaded
         return loaded
 
-    def unknown_message(self, name: str) -> str:
-        msg = f"no {self.kind} named {name!r}"
-        if close := difflib.get_close_matches(name, list(self._items), n=1):
-            msg += f"; did you mean {close[0]!r}?"
-        elif self._items:
-            msg += f" (known: {', '.join(sorted(self._items))})"
-        return msg
+    def _fault(self, plugin: str, what: str, cause: BaseException | None = None) -> PluginError:
+        if self._calls is not None:
+            return self._calls.fault(plugin, what, cause, error=self.error)
+        said = f" failed in {what}: {_said(cause)}" if cause is not None else f": {what}"
+        return self.error(f"plugin {plugin!r}{said}", plugin=plugin)
+
+    def bind(self, calls: PluginCalls) -> None:
+        """Name plugins through ``calls`` (their packages, and built-ins as regionplan's bugs)."""
+        self._calls = calls
 
     def plugin_of(self, name: str) -> str:
         return self._items[name].plugin
@@ -225,6 +244,14 @@ class Registry(Generic[T]):
             self.get(name)
         return [self._items[k] for k in sorted(self._items)]
 
+    def unknown_message(self, name: str) -> str:
+        msg = f"no {self.kind} named {name!r}"
+        if close := difflib.get_close_matches(name, list(self._items), n=1):
+            msg += f"; did you mean {close[0]!r}?"
+        elif self._items:
+            msg += f" (known: {', '.join(sorted(self._items))})"
+        return msg
+
 
 def _call_each(ext: Extensions, hook_name: str, make_register: Callable[[str], Any]) -> None:
     """Call every implementation of a register-hook with a callback bound to its plugin."""
@@ -243,12 +270,23 @@ class Extensions(PluginCalls):
 
     pm: pluggy.PluginManager
     loaders: Registry[Any] = attrs.field(factory=lambda: Registry("plan-file loader"))
-    sources: Registry[Any] = attrs.field(factory=lambda: Registry("data source"))
-    renderers: Registry[Any] = attrs.field(factory=lambda: Registry("renderer"))
+    sources: Registry[Any] = attrs.field(factory=lambda: Registry("data source", classes=True))
+    renderers: Registry[Any] = attrs.field(factory=lambda: Registry("renderer", error=PluginRenderError))
     projections: Registry[Any] = attrs.field(factory=lambda: Registry("projection"))
     status_policies: Registry[Any] = attrs.field(factory=lambda: Registry("status policy"))
     rollup_policies: Registry[Any] = attrs.field(factory=lambda: Registry("roll-up policy"))
     units: list[tuple[str, str]] = attrs.field(factory=list)
+
+    def __attrs_post_init__(self) -> None:
+        for registry in (
+            self.loaders,
+            self.sources,
+            self.renderers,
+            self.projections,
+            self.status_policies,
+            self.rollup_policies,
+        ):
+            registry.bind(self)
 
     @classmethod
     def collect(cls, pm: pluggy.PluginManager) -> Extensions:
