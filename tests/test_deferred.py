@@ -209,7 +209,7 @@ def test_a_policy_that_is_no_policy_is_its_plugins_fault_at_evaluate(
 
     plan = regionplan.load_plan(regionplan_plan(plan_text(target=", policy: odd")), extensions=ext)
     with pytest.raises(
-        PluginError, match=r"the status policy 'odd' is a OrderedDict, which has no judge method"
+        PluginError, match=r"the status policy 'odd' is an OrderedDict, which has no judge method"
     ):
         regionplan.evaluate(plan, as_of="2025-06-01", extensions=ext)
 

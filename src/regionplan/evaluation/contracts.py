@@ -227,4 +227,7 @@ def _shape_problem(values: object, n: int, field: str) -> str | None:
 
 
 def _kind(value: object) -> str:
-    return "None" if value is None else f"a {type(value).__qualname__}"
+    if value is None:
+        return "None"
+    name = type(value).__qualname__
+    return f"{'an' if name[:1].lower() in 'aeiou' else 'a'} {name}"
