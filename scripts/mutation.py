@@ -73,6 +73,9 @@ MODULES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
         ("src/regionplan/plan/validation/*.py",),
         (
             "tests/test_validation.py",
+            "tests/test_validation_mutation_gaps.py",
+            "tests/test_python_api.py",
+            "tests/test_unit_cache.py",
             "tests/test_comparisons.py",
             "tests/test_plugins.py",
             "tests/test_plugin_faults.py",
