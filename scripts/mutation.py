@@ -15,7 +15,7 @@ Options of ``run``: ``--budget SECONDS`` (default 1500, or ``MUTATION_BUDGET``):
 stopped then and what was measured is kept; ``--resume`` carries on from there instead of
 starting afresh; ``--jobs N`` (default 1, or ``MUTATION_JOBS``) mutants tested at once.
 
-Each module is mutated in a copy of ``src/``, ``tests/`` and ``examples/`` under
+Each module is mutated in a copy of ``src/``, ``tests/``, ``examples/`` and ``docs/`` under
 ``MUTATION_DIR`` (default ``/tmp/regionplan-mutation``), so the working tree gets no
 ``mutants/`` folder and a run sees one snapshot of the code. Only the module's own test files
 run, and of those mutmut runs, for each mutant, only the tests that call the mutated function.
@@ -137,14 +137,14 @@ def prepare(module: str, work: Path) -> None:
     tests = tuple(t for t in tests if (ROOT / t).is_file())
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
-    ignore = shutil.ignore_patterns("__pycache__", ".hypothesis", ".pytest_cache")
-    for folder in ("src", "tests", "examples"):
+    ignore = shutil.ignore_patterns("__pycache__", ".hypothesis", ".pytest_cache", "_build")
+    for folder in ("src", "tests", "examples", "docs"):
         shutil.copytree(ROOT / folder, work / folder, ignore=ignore)
     (work / "preload.txt").write_text("\n".join(PRELOAD) + "\n", encoding="utf-8")
     settings = (
         f"only_mutate = {_toml_list(files)}\n"
         f"pytest_add_cli_args_test_selection = {_toml_list(tests)}\n"
-        'also_copy = ["examples"]\n'  # plans and data some tests read
+        'also_copy = ["examples", "docs"]\n'  # plans, data and the how-tos' code some tests read
         'forkserver_warmup = "import"\n'
         f"preload_modules_file = {json.dumps(str(work / 'preload.txt'))}\n"
     )
