@@ -440,6 +440,31 @@ BOUNDARIES: list[tuple[str, list[float], float, dict[str, Any], Status, str]] = 
         OFF,
         "not_held_steady",
     ),
+    (
+        "maintain every year, to the deadline",
+        [5, 5.5, 4.5],
+        math.nan,
+        {"direction": 0, "every_year": True, "tol": 0.5, "deadline": 2017.0},
+        A,
+        "held_steady",
+    ),
+    # a level to hold where neither more nor less is better: within its band, both sides
+    (
+        "hold a band, above it",
+        [5, 6, 5.6],
+        5,
+        {"hold": True, "direction": 0, "tol": 0.5},
+        OFF,
+        "level_not_held",
+    ),
+    (
+        "hold a band, on its edge",
+        [5, 6, 5.5],
+        5,
+        {"hold": True, "direction": 0, "tol": 0.5},
+        ON,
+        "holding_level",
+    ),
     ("improve every year, steady", [5, 5, 5], math.nan, {"every_year": True}, OFF, "not_every_year"),
     (
         "improve every year, to the deadline",
@@ -839,3 +864,50 @@ def test_the_required_path_is_the_baseline_before_it_and_the_goal_after_the_dead
     assert path(2020.0, 2030.0, 2040.0) == 200.0  # after the deadline: the goal
     assert path(2020.0, 2020.5, 2020.25) == 150.0  # a deadline half a year on
     assert path(2020.0, 2020.0, 2020.5) == 200.0  # no time to get there: the goal
+
+
+def test_each_row_is_judged_by_its_own_rule() -> None:
+    """A row judged by its trend (every year, no goal) beside one judged by its goal: the
+    trend's rules touch only the rows they are for."""
+    ev = Evidence(
+        times=np.array([2015.0, 2016.0, 2017.0]),
+        values=np.array([[5.0, 5.0, 5.0], [100.0, 98.0, 55.0]]),
+        direction=np.zeros(2),
+        base_time=np.full(2, 2015.0),
+        base_value=np.array([5.0, 100.0]),
+        goal=np.array([math.nan, 50.0]),
+        deadline=np.full(2, 2025.0),
+        tolerance=np.array([0.0, 5.0]),
+        every_year=np.array([True, False]),
+        condition=np.zeros(2, dtype=bool),
+        as_of=2017.5,
+    )
+    j = DefaultPolicy().judge(ev, PROJECTOR)
+    assert list(j.reason) == ["held_steady", "met"]
+    assert statuses(j) == [Status.ON_TRACK, Status.ACHIEVED]
+
+
+@pytest.mark.parametrize(
+    ("base", "latest", "goal", "measure", "category", "status"),
+    [
+        # one year each way, so both growth rates are exact: 0.95 / 1 and 0.375 / 0.625
+        (100.0, 195.0, 200.0, 0.95, "substantial_progress", Status.ON_TRACK),
+        (8.0, 11.0, 13.0, 0.6, "moderate_progress", Status.OFF_TRACK),
+    ],
+)
+def test_open_sdg_a_measure_on_a_threshold_meets_it(
+    base: float, latest: float, goal: float, measure: float, category: str, status: Status
+) -> None:
+    j = one(base, latest, goal, years=1, to_deadline=1)
+    assert j.measure[0] == measure  # exactly the threshold, not a value near it
+    assert list(j.category) == [category] and list(j.reason) == [category]
+    assert statuses(j) == [status]
+    assert j.method == "open_sdg"
+
+
+def test_open_sdg_a_measure_it_cannot_compute_is_insufficient_data() -> None:
+    """No deadline, so no required growth rate: no measure, and no category of progress."""
+    j = one(100.0, 110.0, 150.0, to_deadline=math.nan)
+    assert math.isnan(j.measure[0])
+    assert statuses(j) == [Status.INSUFFICIENT_DATA]
+    assert list(j.reason) == ["not_computable"] and list(j.category) == ["not_available"]
