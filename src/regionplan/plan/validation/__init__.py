@@ -75,10 +75,14 @@ def check(plan: Plan, *, data: Any = None, extensions: Any = None) -> list[Probl
 
 def refuse_unchecked(plan: Plan, *, data: Any = None, extensions: Any = None) -> None:
     """Raise :class:`PlanError` listing the errors of ``plan``, unless it was checked already
-    (read by :func:`~regionplan.plan.files.load_plan`, or by :func:`check`, with these extensions)."""
-    if _was_checked(plan, extensions, data):
+    (read by :func:`~regionplan.plan.files.load_plan`, or by :func:`check`, with these extensions:
+    by default the installed plugins')."""
+    from regionplan.defaults import resolve
+
+    ext = extensions or resolve("default_extensions")()
+    if _was_checked(plan, ext, data):
         return
-    problems = check(plan, data=data, extensions=extensions)
+    problems = check(plan, data=data, extensions=ext)
     if any(p.is_error for p in problems):
         raise PlanError(problems)
 
@@ -104,14 +108,8 @@ def _remember(plan: Plan, extensions: Any, in_memory: Collection[str] = ()) -> N
 
 
 def _was_checked(plan: Plan, extensions: Any, data: Any) -> bool:
-    from regionplan.defaults import resolve
-
     entry = _CHECKED.get(id(plan))
-    if (
-        entry is None
-        or entry[0]() is not plan
-        or entry[1] != id(extensions or resolve("default_extensions")())
-    ):
+    if entry is None or entry[0]() is not plan or entry[1] != id(extensions):
         return False
     return not entry[2] or entry[2] <= set(_metrics_in(plan, data))
 
