@@ -1067,3 +1067,83 @@ def test_a_comparator_is_checked_on_the_day_the_members_codes_are_from(
             "use the code valid then (none)",
         )
     ]
+
+
+# -- code histories the records tell another story of -----------------------------------------------
+
+
+def test_a_gap_after_a_split_code_offers_each_part(tmp_path: Path, extensions: Any) -> None:
+    # 1507 Ålesund was split in 2024 into 1508 Ålesund and 1580 Haram
+    codes = '[{code: "1507", from: 2020-01-01, until: 2023-12-31}, {code: "1508", from: 2024-02-01}]'
+    found = [
+        (m, h) for c, m, h in _member_problems(tmp_path, extensions, codes, start=2024) if c == P.CODE_GAP
+    ]
+    assert found == [
+        (
+            "Ullensaker has no municipality code from 2024-01-01 to 2024-01-31, between 1507 and the next code",
+            "the records give 1508 (Ålesund) or 1580 (Haram) for those days, the codes 1507 was split into: "
+            'add the one that is this municipality\'s, {code: "1508", from: 2024-01-01, until: 2024-01-31} '
+            'or {code: "1580", from: 2024-01-01, until: 2024-01-31}',
+        )
+    ]
+
+
+def test_a_gap_after_a_code_the_records_do_not_know_claims_nothing_of_it(
+    tmp_path: Path, extensions: Any
+) -> None:
+    codes = '[{code: "3999", until: 2019-12-31}, {code: "3242", from: 2024-01-01}]'
+    found = [
+        (m, h) for c, m, h in _member_problems(tmp_path, extensions, codes, start=2024) if c == P.CODE_GAP
+    ]
+    assert found == [
+        (
+            "Ullensaker has no municipality code from 2020-01-01 to 2023-12-31, between 3999 and the next code",
+            "the records do not know the code 3999: list every code the municipality had, "
+            "with 'from' and 'until' dates",
+        )
+    ]
+
+
+def test_a_code_that_does_not_follow_is_compared_with_the_last_code_to_end(
+    tmp_path: Path, extensions: Any
+) -> None:
+    # Hurdal's 0239 and 3037 listed in order, then Ullensaker's 3209: it follows neither
+    codes = (
+        '[{code: "0239", until: 2019-12-31}, {code: "3037", from: 2020-01-01, until: 2023-12-31}, '
+        '{code: "3209", from: 2024-01-01}]'
+    )
+    assert _member_problems(tmp_path, extensions, codes, start=2020) == [
+        (
+            P.CODE_LINEAGE,
+            "Ullensaker: the code 3209 (Ullensaker) does not follow 3037 (Hurdal): the records say 3037 "
+            "became 3242 (Hurdal) on 2024-01-01",
+            "write 3242 (Hurdal) here (the code 3037 became), or check that 3209 is this municipality's",
+        )
+    ]
+
+
+def test_a_code_listed_as_ending_early_is_told_when_it_ended(tmp_path: Path, extensions: Any) -> None:
+    # 0239 was valid to the end of 2019; 5025 is named as it was called in 2018 (later "Røros - Rosse")
+    codes = '[{code: "0239", until: 2017-12-31}, {code: "5025", from: 2018-01-01}]'
+    assert _member_problems(tmp_path, extensions, codes, start=2018) == [
+        (
+            P.CODE_LINEAGE,
+            "Ullensaker: the code 5025 (Røros) does not follow 0239 (Hurdal): the records say 0239 became "
+            "3037 (Hurdal) on 2020-01-01",
+            "the records say 0239 was valid until 2019-12-31: extend its 'until' to 2019-12-31 and list the "
+            "code it became after it, or check that 5025 is this municipality's",
+        )
+    ]
+
+
+def test_a_mergers_parts_listed_side_by_side_do_not_follow_one_another(
+    tmp_path: Path, extensions: Any
+) -> None:
+    # Lillestrøm: Sørum, Fet and Skedsmo (2019), 3030 (2020-2023), 3205 (from 2024)
+    parts = "".join(
+        f'{{code: "{c}", from: 2019-01-01, until: 2019-12-31}}, ' for c in ("0226", "0227", "0231")
+    )
+    codes = (
+        f'[{parts}{{code: "3030", from: 2020-01-01, until: 2023-12-31}}, {{code: "3205", from: 2024-01-01}}]'
+    )
+    assert _member_problems(tmp_path, extensions, codes, start=2019) == []

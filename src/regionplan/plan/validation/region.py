@@ -139,6 +139,13 @@ def _named(changes: CodeChanges, code: str, on: dt.date | None) -> str:
 def _lineage_hint(changes: CodeChanges, ended: str, later: MunicipalityCode) -> str:
     """Name the code the records give in place of ``later``: what ``ended`` became on its first day."""
     on = later.valid_from or dt.date.min
+    if changes.is_valid(ended, on):  # listed as ending early: it had not ended yet
+        became_on = changes.validity(ended).valid_until or on  # its successor's first day
+        last = became_on - dt.timedelta(days=1)
+        return (
+            f"the records say {ended} was valid until {last}: extend its 'until' to {last} and list "
+            f"the code it became after it, or check that {later.code} is this municipality's"
+        )
     right = [c for c in changes.successors(ended, on) if c != later.code]
     if not right:
         return f"list the code {ended} became, or check that {later.code} is this municipality's"
@@ -167,12 +174,23 @@ def _gaps(codes: tuple[MunicipalityCode, ...]) -> list[tuple[MunicipalityCode, d
 def _gap_problem(
     name: str, before: MunicipalityCode, first: dt.date, last: dt.date, changes: CodeChanges
 ) -> Problem:
-    right = changes.successors(before.code, first)
+    right = changes.successors(before.code, first) if before.code in changes else ()
     hint = "list every code the municipality had, with 'from' and 'until' dates"
-    if right and right != (before.code,):
-        listed = ", ".join(f'{{code: "{c}", from: {first}, until: {last}}}' for c in right)
+    if before.code not in changes:
+        hint = f"the records do not know the code {before.code}: {hint}"
+    elif len(right) > 1:  # a split: one of the parts is this municipality
+        listed = " or ".join(f'{{code: "{c}", from: {first}, until: {last}}}' for c in right)
         named = " or ".join(_named(changes, c, first) for c in right)
-        hint = f"the records give {named} for those days, the code {before.code} became: add {listed}"
+        hint = (
+            f"the records give {named} for those days, the codes {before.code} was split into: "
+            f"add the one that is this municipality's, {listed}"
+        )
+    elif right and right != (before.code,):
+        listed = f'{{code: "{right[0]}", from: {first}, until: {last}}}'
+        hint = (
+            f"the records give {_named(changes, right[0], first)} for those days, the code {before.code} "
+            f"became: add {listed}"
+        )
     elif right:
         hint = f"the records say {before.code} was still valid on {first}: extend its 'until'"
     return _err(
