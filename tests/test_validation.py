@@ -1072,36 +1072,32 @@ def test_a_comparator_is_checked_on_the_day_the_members_codes_are_from(
 # -- code histories the records tell another story of -----------------------------------------------
 
 
-def test_a_gap_after_a_split_code_offers_each_part(tmp_path: Path, extensions: Any) -> None:
-    # 1507 Ålesund was split in 2024 into 1508 Ålesund and 1580 Haram
-    codes = '[{code: "1507", from: 2020-01-01, until: 2023-12-31}, {code: "1508", from: 2024-02-01}]'
-    found = [
-        (m, h) for c, m, h in _member_problems(tmp_path, extensions, codes, start=2024) if c == P.CODE_GAP
-    ]
-    assert found == [
-        (
+@pytest.mark.parametrize(
+    ("codes", "message", "hint"),
+    [
+        (  # 1507 Ålesund was split in 2024 into 1508 Ålesund and 1580 Haram: one part is the member
+            '[{code: "1507", from: 2020-01-01, until: 2023-12-31}, {code: "1508", from: 2024-02-01}]',
             "Ullensaker has no municipality code from 2024-01-01 to 2024-01-31, between 1507 and the next code",
             "the records give 1508 (Ålesund) or 1580 (Haram) for those days, the codes 1507 was split into: "
             'add the one that is this municipality\'s, {code: "1508", from: 2024-01-01, until: 2024-01-31} '
             'or {code: "1580", from: 2024-01-01, until: 2024-01-31}',
-        )
-    ]
-
-
-def test_a_gap_after_a_code_the_records_do_not_know_claims_nothing_of_it(
-    tmp_path: Path, extensions: Any
-) -> None:
-    codes = '[{code: "3999", until: 2019-12-31}, {code: "3242", from: 2024-01-01}]'
-    found = [
-        (m, h) for c, m, h in _member_problems(tmp_path, extensions, codes, start=2024) if c == P.CODE_GAP
-    ]
-    assert found == [
-        (
+        ),
+        (  # a code the records do not know: nothing is claimed of it
+            '[{code: "3999", until: 2019-12-31}, {code: "3242", from: 2024-01-01}]',
             "Ullensaker has no municipality code from 2020-01-01 to 2023-12-31, between 3999 and the next code",
             "the records do not know the code 3999: list every code the municipality had, "
             "with 'from' and 'until' dates",
-        )
+        ),
+    ],
+    ids=["after a split", "after an unknown code"],
+)
+def test_a_gaps_hint_says_what_the_records_tell(
+    tmp_path: Path, extensions: Any, codes: str, message: str, hint: str
+) -> None:
+    found = [
+        (m, h) for c, m, h in _member_problems(tmp_path, extensions, codes, start=2024) if c == P.CODE_GAP
     ]
+    assert found == [(message, hint)]
 
 
 def test_a_code_that_does_not_follow_is_compared_with_the_last_code_to_end(
