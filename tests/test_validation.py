@@ -738,6 +738,8 @@ EXACT: dict[str, list[tuple[str, str]]] = {
             "see the list of functions in the reference on derived metrics",
         )
     ],
+    "unknown target unit": [("the target 't' has an unknown unit 'persns'", "did you mean 'person'?")],
+    "expression units": [("the metric 'd': cannot compute jobs + persons: the dimensions differ", "")],
     "expression declared in the wrong unit": [
         (
             "the metric 'd' is declared in 'job' but its expression gives 'jobs / persons'",
