@@ -131,6 +131,22 @@ CASES: list[tuple[str, str, str, Severity, str]] = [
         "8.55",
     ),
     (
+        "SDG far from any",
+        plan_text(
+            elements=GOALS.replace("contributes_to: [vision]", "contributes_to: [vision], sdg: ['jobs']")
+        ),
+        P.UNKNOWN_SDG,
+        Severity.ERROR,
+        "'jobs'",
+    ),
+    (
+        "negative baseline window",
+        plan_text(targets=target(", baseline_window: -1")),
+        P.BAD_VALUE,
+        Severity.ERROR,
+        "baseline_window of -1",
+    ),
+    (
         "code not valid in the plan period",
         plan_text(
             head=HEAD.replace('[{code: "3209", from: 2024-01-01}]', '["0235"]').replace(
@@ -738,6 +754,37 @@ EXACT: dict[str, list[tuple[str, str]]] = {
             "see the list of functions in the reference on derived metrics",
         )
     ],
+    "target unit mismatch": [
+        (
+            "the target 't' is in 'NOK', which does not fit the metric 'jobs' in 'job'",
+            "write the target in a unit of the same dimension as 'job'",
+        )
+    ],
+    "unknown SDG": [("the element 'goal' refers to SDG '8.55', which does not exist", "did you mean '8.5'?")],
+    "SDG far from any": [
+        (
+            "the element 'goal' refers to SDG 'jobs', which does not exist",
+            "use a goal number (8) or a target (8.5, 8.a)",
+        )
+    ],
+    "negative baseline window": [
+        (
+            "the target 't' has a baseline_window of -1 years",
+            "give 0 (judge from the baseline only) or more years",
+        )
+    ],
+    "unmeasured goal": [
+        (
+            "nothing measures the main-goal 'goal'",
+            "add a target with a metric, or record why it cannot be measured yet",
+        )
+    ],
+    "action with no responsible": [
+        (
+            "no actor is responsible for 'p1'",
+            "add 'responsible: [actor-id]': who does what in following up the plan?",
+        )
+    ],
     "unknown target unit": [("the target 't' has an unknown unit 'persns'", "did you mean 'person'?")],
     "expression units": [("the metric 'd': cannot compute jobs + persons: the dimensions differ", "")],
     "expression declared in the wrong unit": [
@@ -1145,3 +1192,52 @@ def test_a_mergers_parts_listed_side_by_side_do_not_follow_one_another(
         f'[{parts}{{code: "3030", from: 2020-01-01, until: 2023-12-31}}, {{code: "3205", from: 2024-01-01}}]'
     )
     assert _member_problems(tmp_path, extensions, codes, start=2019) == []
+
+
+WEIGHTED = JOBS.replace(
+    "direction: increase,", "direction: increase, aggregation: weighted_mean, weight: population,"
+)
+PER_PERSON = (
+    "  - {id: per, title: Per, unit: job / person, direction: increase, derived: 'jobs / population'}\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("metrics", "targets"),
+    [
+        (WEIGHTED + POP, T.format(extra="")),  # population: only the weight of jobs
+        (
+            JOBS + POP + PER_PERSON,
+            "  - {id: tp, element: goal, metric: per, kind: level, value: 1, deadline: '2030'}\n",
+        ),
+    ],
+    ids=["as a weight", "in an expression"],
+)
+def test_a_metric_used_as_a_weight_or_in_an_expression_is_used(
+    tmp_path: Path, extensions: Any, metrics: str, targets: str
+) -> None:
+    v = validate(tmp_path, plan_text(metrics=metrics, targets=targets), extensions)
+    assert [p.message for p in v.problems if p.code == P.UNUSED_METRIC] == []
+    assert not [p for p in v.problems if p.is_error], [p.message for p in v.problems]
+
+
+@pytest.mark.parametrize(
+    ("metrics", "extra", "errors"),
+    [
+        (JOBS + POP, ", baseline_window: 0", []),  # judged from the baseline only: allowed
+        (JOBS.replace("unit: job", "unit: jbo") + POP, ", unit: person", [(P.UNKNOWN_UNIT, "jobs")]),
+        (JOBS + POP, ", baseline: '20x4'", [(P.BAD_PERIOD, "baseline")]),
+    ],
+    ids=[
+        "a baseline window of 0",
+        "a target's unit beside a metric's unknown unit",
+        "an unreadable baseline",
+    ],
+)
+def test_a_problem_is_reported_alone_not_with_its_consequences(
+    tmp_path: Path, extensions: Any, metrics: str, extra: str, errors: list[tuple[str, str]]
+) -> None:
+    v = validate(tmp_path, plan_text(metrics=metrics, targets=target(extra)), extensions)
+    found = [(p.code, p.message) for p in v.problems if p.is_error]
+    assert [code for code, _ in found] == [code for code, _ in errors]
+    assert all(word in message for (_, message), (_, word) in zip(found, errors, strict=True))
