@@ -1241,3 +1241,11 @@ def test_a_problem_is_reported_alone_not_with_its_consequences(
     found = [(p.code, p.message) for p in v.problems if p.is_error]
     assert [code for code, _ in found] == [code for code, _ in errors]
     assert all(word in message for (_, message), (_, word) in zip(found, errors, strict=True))
+
+
+def test_a_code_listed_within_another_ones_dates_leaves_no_gap(tmp_path: Path, extensions: Any) -> None:
+    codes = (
+        '[{code: "3209", from: 2024-01-01, until: 2026-12-31}, {code: "3209", from: 2024-06-01, until: 2024-06-30}, '
+        '{code: "3209", from: 2027-01-01}]'
+    )
+    assert _member_problems(tmp_path, extensions, codes, start=2024) == []
