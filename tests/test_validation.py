@@ -785,6 +785,24 @@ EXACT: dict[str, list[tuple[str, str]]] = {
             "add 'responsible: [actor-id]': who does what in following up the plan?",
         )
     ],
+    "empty action": [
+        (
+            "the action programme item 'a1' has no projects or measures under it",
+            "add the projects that carry it out, or mark why they are pending",
+        )
+    ],
+    "orphan": [
+        (
+            "the element 'lonely' contributes to nothing",
+            "link it with 'contributes_to' to the goal or area it serves",
+        )
+    ],
+    "target without deadline": [
+        (
+            "the target 't' has no deadline; the plan period's end (2030) is used",
+            "add 'deadline: YEAR' so progress can be judged against it",
+        )
+    ],
     "unknown target unit": [("the target 't' has an unknown unit 'persns'", "did you mean 'person'?")],
     "expression units": [("the metric 'd': cannot compute jobs + persons: the dimensions differ", "")],
     "expression declared in the wrong unit": [
