@@ -1267,3 +1267,17 @@ def test_a_code_listed_within_another_ones_dates_leaves_no_gap(tmp_path: Path, e
         '{code: "3209", from: 2027-01-01}]'
     )
     assert _member_problems(tmp_path, extensions, codes, start=2024) == []
+
+
+def test_only_an_action_programme_item_passes_its_actors_down(tmp_path: Path, extensions: Any) -> None:
+    elements = (
+        GOALS.replace("contributes_to: [vision]", "contributes_to: [vision], responsible: [council]")
+        + "  - {id: sub, kind: sub_goal, title: S, contributes_to: [goal]}\n"
+        + "  - {id: p1, kind: project, title: P1, contributes_to: [sub]}\n"  # two levels under the goal
+        + "  - {id: p2, kind: project, title: P2, contributes_to: [goal]}\n"  # under a goal with actors
+    )
+    v = validate(tmp_path, plan_text(elements=elements, targets=target()), extensions)
+    assert sorted(p.message for p in v.problems if p.code == P.NO_RESPONSIBLE) == [
+        "no actor is responsible for 'p1'",
+        "no actor is responsible for 'p2'",
+    ]
