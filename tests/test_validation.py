@@ -1167,36 +1167,32 @@ def test_a_gaps_hint_says_what_the_records_tell(
     assert found == [(message, hint)]
 
 
-def test_a_code_that_does_not_follow_is_compared_with_the_last_code_to_end(
-    tmp_path: Path, extensions: Any
-) -> None:
-    # Hurdal's 0239 and 3037 listed in order, then Ullensaker's 3209: it follows neither
-    codes = (
-        '[{code: "0239", until: 2019-12-31}, {code: "3037", from: 2020-01-01, until: 2023-12-31}, '
-        '{code: "3209", from: 2024-01-01}]'
-    )
-    assert _member_problems(tmp_path, extensions, codes, start=2020) == [
-        (
-            P.CODE_LINEAGE,
+@pytest.mark.parametrize(
+    ("codes", "start", "message", "hint"),
+    [
+        (  # Hurdal's 0239 and 3037 listed in order, then Ullensaker's 3209: compared with the last to end
+            '[{code: "0239", until: 2019-12-31}, {code: "3037", from: 2020-01-01, until: 2023-12-31}, '
+            '{code: "3209", from: 2024-01-01}]',
+            2020,
             "Ullensaker: the code 3209 (Ullensaker) does not follow 3037 (Hurdal): the records say 3037 "
             "became 3242 (Hurdal) on 2024-01-01",
             "write 3242 (Hurdal) here (the code 3037 became), or check that 3209 is this municipality's",
-        )
-    ]
-
-
-def test_a_code_listed_as_ending_early_is_told_when_it_ended(tmp_path: Path, extensions: Any) -> None:
-    # 0239 was valid to the end of 2019; 5025 is named as it was called in 2018 (later "Røros - Rosse")
-    codes = '[{code: "0239", until: 2017-12-31}, {code: "5025", from: 2018-01-01}]'
-    assert _member_problems(tmp_path, extensions, codes, start=2018) == [
-        (
-            P.CODE_LINEAGE,
+        ),
+        (  # 0239 was valid to the end of 2019; 5025 named as it was called in 2018 (later "Røros - Rosse")
+            '[{code: "0239", until: 2017-12-31}, {code: "5025", from: 2018-01-01}]',
+            2018,
             "Ullensaker: the code 5025 (Røros) does not follow 0239 (Hurdal): the records say 0239 became "
             "3037 (Hurdal) on 2020-01-01",
             "the records say 0239 was valid until 2019-12-31: extend its 'until' to 2019-12-31 and list the "
             "code it became after it, or check that 5025 is this municipality's",
-        )
-    ]
+        ),
+    ],
+    ids=["after two earlier codes", "after a code listed as ending early"],
+)
+def test_a_code_that_does_not_follow_is_told_what_the_records_say(
+    tmp_path: Path, extensions: Any, codes: str, start: int, message: str, hint: str
+) -> None:
+    assert _member_problems(tmp_path, extensions, codes, start=start) == [(P.CODE_LINEAGE, message, hint)]
 
 
 def test_a_mergers_parts_listed_side_by_side_do_not_follow_one_another(

@@ -173,8 +173,6 @@ class Registry(Generic[T]):
     def add(self, name: str, value: T | Deferred, plugin: str) -> None:
         if not name or not isinstance(name, str):
             msg = f"plugin {plugin!r} registered a {self.kind} without a name"
-            if isinstance(value, Deferred):
-                msg += " (a deferred renderer says its format: Deferred(..., format='NAME'))"
             raise PluginError(msg)
         if name in self._items:
             first = self._items[name].plugin
@@ -313,6 +311,12 @@ class Extensions(PluginCalls):
 
         def renderer(plugin: str) -> Callable[..., None]:
             def register(value: Any) -> None:
+                if isinstance(value, Deferred) and not value.format:
+                    msg = (
+                        f"plugin {plugin!r} registered a renderer without a name "
+                        "(a deferred renderer says its format: Deferred(..., format='NAME'))"
+                    )
+                    raise PluginError(msg)
                 ext.renderers.add(getattr(value, "format", ""), value, plugin)
 
             return register

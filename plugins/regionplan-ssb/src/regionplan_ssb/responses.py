@@ -30,6 +30,7 @@ from regionplan.data.sources import (
     SourceFailed,
     SourceFailure,
     SourceRequest,
+    jsonstat,
     now_utc,
 )
 from regionplan.data.sources.jsonstat import JsonStatStructure
@@ -64,13 +65,6 @@ SETTINGS: dict[str, tuple[str, float | None, bool, str]] = {
     "budget": ("REGIONPLAN_SSB_BUDGET", DEFAULT_BUDGET, False, "seconds for all of a run's requests"),
     "max_mb": ("REGIONPLAN_SSB_MAX_MB", DEFAULT_MAX_BYTES / 1e6, False, "megabytes one answer may have"),
 }
-
-
-def _parse_structure(doc: Any) -> JsonStatStructure:
-    """A table's metadata read (its module comes with numpy: imported when a table is fetched)."""
-    from regionplan.data.sources.jsonstat.parse import parse_jsonstat_structure
-
-    return parse_jsonstat_structure(doc)
 
 
 class SsbCacheWarning(UserWarning):
@@ -241,7 +235,9 @@ class CachedSsbSource(DataSource):
         url = metadata_url(self.base_url, key.table, key.lang, key)
         if url not in self._metadata:
             try:
-                meta, _ = self._get(url, _parse_structure, key.table)
+                meta, _ = self._get(
+                    url, jsonstat.parse_jsonstat_structure, key.table
+                )  # the parser, with numpy, on first use
             except SsbHttpError as exc:
                 msg = explain_refusal(exc, key.table, None)
                 if key.codelist is not None:

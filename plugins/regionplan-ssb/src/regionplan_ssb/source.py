@@ -14,7 +14,14 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import attrs
 
-from regionplan.data.sources import FailureKind, QueryKey, SourceContext, SourceFailed, SourceRequest
+from regionplan.data.sources import (
+    FailureKind,
+    QueryKey,
+    SourceContext,
+    SourceFailed,
+    SourceRequest,
+    jsonstat,
+)
 from regionplan.errors import DataSourceError
 from regionplan_ssb.cache import normalise_url
 from regionplan_ssb.calls import MAX_CELLS, MAX_URL_LENGTH, Call, GroupKey, metadata_url
@@ -31,13 +38,6 @@ if TYPE_CHECKING:
     from regionplan.data.sources.jsonstat import JsonStatDataset
 
 __all__ = ["SsbSource"]
-
-
-def _parse(doc: Any) -> JsonStatDataset:
-    """A table's answer read (numpy is imported here, when data are read, not when a plan is checked)."""
-    from regionplan.data.sources.jsonstat.parse import parse_jsonstat
-
-    return parse_jsonstat(doc)
 
 
 class SsbSource(CachedSsbSource):
@@ -187,7 +187,7 @@ class SsbSource(CachedSsbSource):
         key = attrs.evolve(groups[0].key, select_variables=())
         table = key.table
         try:
-            dataset, fetched = self._get(direct.url, _parse, table)
+            dataset, fetched = self._get(direct.url, jsonstat.parse_jsonstat, table)
         except SsbHttpError as exc:
             self._tick(table)
             for group in groups:
@@ -248,7 +248,7 @@ class SsbSource(CachedSsbSource):
         table = group.key.table
         for call in calls:
             try:
-                dataset, fetched = self._get(call.url, _parse, table)
+                dataset, fetched = self._get(call.url, jsonstat.parse_jsonstat, table)
             except SsbHttpError as exc:
                 raise SourceFailed.wrap(exc, explain_refusal(exc, table, call)) from None
             except DataSourceError as exc:

@@ -174,7 +174,7 @@ def _gaps(codes: tuple[MunicipalityCode, ...]) -> list[tuple[MunicipalityCode, d
 def _gap_problem(
     name: str, before: MunicipalityCode, first: dt.date, last: dt.date, changes: CodeChanges
 ) -> Problem:
-    right = changes.successors(before.code, first) if before.code in changes else ()
+    right = changes.successors(before.code, first)
     hint = "list every code the municipality had, with 'from' and 'until' dates"
     if before.code not in changes:
         hint = f"the records do not know the code {before.code}: {hint}"
